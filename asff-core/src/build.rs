@@ -1,0 +1,185 @@
+//! Turning a parser's draft into a complete, fitted finding.
+
+use crate::context::{Context, Scope};
+use crate::fit::{fit, FitError};
+use crate::id::{finding_id, generator_id};
+use crate::model::{
+    AwsSecurityFinding, CodeRepositoryDetails, FieldMap, FindingProviderFields,
+    FindingProviderSeverity, Recommendation, Remediation, Resource, ResourceDetails, Severity,
+    Vulnerability, SCHEMA_VERSION,
+};
+use crate::severity::Label;
+
+/// Who made a finding: the tool's stable name (used in Ids, `--format` and policies) and the
+/// product and company names shown in Security Hub.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ToolInfo {
+    pub name: &'static str,
+    pub product_name: &'static str,
+    pub company_name: &'static str,
+}
+
+/// What a parser knows about one finding; [`build`] adds the context.
+#[derive(Debug, Clone, Default)]
+pub struct Draft {
+    /// The fields that identify the finding within its scope, most telling first (the first
+    /// is shown in the Id).
+    pub identity: Vec<String>,
+    pub title: String,
+    pub description: String,
+    /// The label the tool's severity maps to, before the policy.
+    pub label: Option<Label>,
+    /// The scanner's own severity, kept in `Severity.Original`.
+    pub original_severity: String,
+    /// Rule and vulnerability ids the severity policy may name.
+    pub rule_ids: Vec<String>,
+    pub types: Vec<String>,
+    pub remediation_text: Option<String>,
+    pub remediation_url: Option<String>,
+    pub source_url: Option<String>,
+    pub product_fields: FieldMap,
+    /// Resources; when empty, the scope's resource (the code repository or the image).
+    pub resources: Vec<Resource>,
+    pub vulnerabilities: Vec<Vulnerability>,
+    /// When the scanner first saw it, if it says.
+    pub first_observed_at: Option<String>,
+}
+
+/// The resource of a code scanner's scope: the repository, with details.
+pub fn repository_resource(ctx: &Context, other: FieldMap) -> Resource {
+    let name = ctx
+        .pipeline
+        .repository
+        .clone()
+        .unwrap_or_else(|| "unknown-repository".to_string());
+    Resource {
+        kind: "CodeRepository".into(),
+        id: name.clone(),
+        partition: Some(ctx.partition().to_string()),
+        region: Some(ctx.region().to_string()),
+        details: Some(ResourceDetails {
+            other,
+            code_repository: Some(CodeRepositoryDetails {
+                project_name: Some(name),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+/// Builds the finding: Id and GeneratorId from the tool and scope, the clock, the product ARN,
+/// the severity after the policy (the original kept), the pipeline's product fields; then fits
+/// it to Security Hub's limits.
+pub fn build(
+    ctx: &Context,
+    tool: &ToolInfo,
+    scope: &Scope,
+    draft: Draft,
+) -> Result<AwsSecurityFinding, FitError> {
+    let identity: Vec<&str> = draft.identity.iter().map(String::as_str).collect();
+    let id = finding_id(tool.name, scope, &identity);
+    let now = ctx.now_rfc3339();
+
+    let base_label = draft.label.unwrap_or(Label::Informational);
+    let mut product_fields = draft.product_fields;
+    let label = match ctx
+        .policy
+        .lookup(tool.name, &draft.rule_ids, &draft.original_severity)
+    {
+        Some(o) if o.label != base_label => {
+            product_fields.insert("asff/SeverityPolicy".into(), format!("{base_label} -> {}", o.label));
+            if let Some(r) = &o.reason {
+                product_fields.insert("asff/SeverityPolicyReason".into(), r.clone());
+            }
+            o.label
+        }
+        _ => base_label,
+    };
+    let original = Some(draft.original_severity.trim().to_string()).filter(|s| !s.is_empty());
+
+    let p = &ctx.pipeline;
+    product_fields.insert("asff/Tool".into(), tool.name.into());
+    for (k, v) in [
+        ("asff/Repository", &p.repository),
+        ("asff/Branch", &p.branch),
+        ("asff/CommitId", &p.commit),
+        ("asff/BuildId", &p.build_id),
+    ] {
+        if let Some(v) = v.as_ref().filter(|v| !v.is_empty()) {
+            product_fields.insert(k.into(), v.clone());
+        }
+    }
+
+    let resources = if draft.resources.is_empty() {
+        vec![repository_resource(ctx, FieldMap::new())]
+    } else {
+        draft.resources
+    };
+    let title = non_empty(draft.title, || "Untitled finding".to_string());
+    let description = non_empty(draft.description, || title.clone());
+    let remediation = (draft.remediation_text.is_some() || draft.remediation_url.is_some()).then(|| {
+        Remediation {
+            recommendation: Some(Recommendation {
+                text: draft.remediation_text.filter(|t| !t.trim().is_empty()),
+                url: draft.remediation_url,
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    });
+
+    let mut f = AwsSecurityFinding {
+        schema_version: SCHEMA_VERSION.into(),
+        id,
+        product_arn: ctx.product_arn(),
+        generator_id: generator_id(tool.name, scope),
+        aws_account_id: ctx.account_id().into(),
+        types: draft.types.clone(),
+        created_at: now.clone(),
+        updated_at: now.clone(),
+        first_observed_at: Some(draft.first_observed_at.unwrap_or_else(|| now.clone())),
+        last_observed_at: Some(now),
+        severity: Some(Severity {
+            label: Some(label),
+            original: original.clone(),
+            ..Default::default()
+        }),
+        finding_provider_fields: Some(FindingProviderFields {
+            severity: Some(FindingProviderSeverity {
+                label: Some(label),
+                original,
+                ..Default::default()
+            }),
+            types: draft.types,
+            ..Default::default()
+        }),
+        title,
+        description,
+        remediation,
+        source_url: draft.source_url,
+        product_fields,
+        resources,
+        vulnerabilities: draft.vulnerabilities,
+        record_state: Some(crate::model::RecordState::Active),
+        product_name: Some(ctx.product_name.clone().unwrap_or_else(|| tool.product_name.into())),
+        company_name: Some(ctx.company_name.clone().unwrap_or_else(|| tool.company_name.into())),
+        // Security Hub fills the top-level Region itself.
+        region: None,
+        extra: Default::default(),
+    };
+    fit(&mut f)?;
+    Ok(f)
+}
+
+fn non_empty(s: String, fallback: impl FnOnce() -> String) -> String {
+    let t = s.trim();
+    if t.is_empty() {
+        fallback()
+    } else if t.len() == s.len() {
+        s
+    } else {
+        t.to_string()
+    }
+}

@@ -1,0 +1,364 @@
+//! Where findings are reported from: account, region, partition, the pipeline and the clock.
+
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+use crate::policy::SeverityPolicy;
+
+/// A context value that is not acceptable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ContextError {
+    #[error("account id {0:?} is not 12 digits")]
+    AccountId(String),
+    #[error("region {0:?} is not a region name (like us-east-1)")]
+    Region(String),
+    #[error("partition {0:?} is not one of aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f, aws-eusc")]
+    Partition(String),
+    #[error("time {0:?} is not an RFC 3339 timestamp: {1}")]
+    Time(String, String),
+}
+
+/// The pipeline a report came from. Every part is optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pipeline {
+    /// The source repository, normalised by [`normalize_repository`].
+    pub repository: Option<String>,
+    pub branch: Option<String>,
+    pub commit: Option<String>,
+    pub build_id: Option<String>,
+}
+
+/// Everything a parser needs besides the report.
+#[derive(Debug, Clone)]
+pub struct Context {
+    account_id: String,
+    region: String,
+    partition: String,
+    /// Overrides the tool's product name (`ProductName`).
+    pub product_name: Option<String>,
+    /// Overrides the tool's company name (`CompanyName`).
+    pub company_name: Option<String>,
+    pub pipeline: Pipeline,
+    /// An image reference (`registry/repository:tag@digest`) for image scanners whose report
+    /// does not name the image.
+    pub image: Option<String>,
+    now: OffsetDateTime,
+    /// The organisation's severity policy.
+    pub policy: SeverityPolicy,
+}
+
+impl Context {
+    /// A context for `account_id` in `region`, the partition derived from the region and the
+    /// clock read now.
+    pub fn new(account_id: &str, region: &str) -> Result<Self, ContextError> {
+        let account_id = account_id.trim();
+        if account_id.len() != 12 || !account_id.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(ContextError::AccountId(account_id.to_string()));
+        }
+        let region = region.trim();
+        let valid_region = !region.is_empty()
+            && region.len() <= 32
+            && region.contains('-')
+            && region
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !valid_region {
+            return Err(ContextError::Region(region.to_string()));
+        }
+        Ok(Context {
+            account_id: account_id.to_string(),
+            partition: partition_of(region).to_string(),
+            region: region.to_string(),
+            product_name: None,
+            company_name: None,
+            pipeline: Pipeline::default(),
+            image: None,
+            now: OffsetDateTime::now_utc(),
+            policy: SeverityPolicy::default(),
+        })
+    }
+
+    /// Sets the partition explicitly instead of deriving it from the region.
+    pub fn with_partition(mut self, partition: &str) -> Result<Self, ContextError> {
+        const KNOWN: [&str; 8] = [
+            "aws",
+            "aws-cn",
+            "aws-us-gov",
+            "aws-iso",
+            "aws-iso-b",
+            "aws-iso-e",
+            "aws-iso-f",
+            "aws-eusc",
+        ];
+        if !KNOWN.contains(&partition) {
+            return Err(ContextError::Partition(partition.to_string()));
+        }
+        self.partition = partition.to_string();
+        Ok(self)
+    }
+
+    /// Fixes the clock: every timestamp of this run is `now`.
+    pub fn with_now(mut self, now: OffsetDateTime) -> Self {
+        self.now = now.to_offset(time::UtcOffset::UTC);
+        self
+    }
+
+    /// Fixes the clock from an RFC 3339 string.
+    pub fn with_now_rfc3339(self, now: &str) -> Result<Self, ContextError> {
+        let t = OffsetDateTime::parse(now, &Rfc3339)
+            .map_err(|e| ContextError::Time(now.to_string(), e.to_string()))?;
+        Ok(self.with_now(t))
+    }
+
+    pub fn with_pipeline(mut self, pipeline: Pipeline) -> Self {
+        self.pipeline = Pipeline {
+            repository: pipeline.repository.as_deref().map(normalize_repository),
+            ..pipeline
+        };
+        self
+    }
+
+    pub fn with_policy(mut self, policy: SeverityPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    pub fn with_image(mut self, image: Option<String>) -> Self {
+        self.image = image.filter(|s| !s.trim().is_empty());
+        self
+    }
+
+    pub fn account_id(&self) -> &str {
+        &self.account_id
+    }
+
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+
+    pub fn partition(&self) -> &str {
+        &self.partition
+    }
+
+    pub fn now(&self) -> OffsetDateTime {
+        self.now
+    }
+
+    /// The clock as ASFF wants it: RFC 3339 in UTC with millisecond precision.
+    pub fn now_rfc3339(&self) -> String {
+        format_timestamp(self.now)
+    }
+
+    /// `arn:{partition}:securityhub:{region}:{account}:product/{account}/default`.
+    pub fn product_arn(&self) -> String {
+        format!(
+            "arn:{p}:securityhub:{r}:{a}:product/{a}/default",
+            p = self.partition,
+            r = self.region,
+            a = self.account_id
+        )
+    }
+
+    /// The scope of a code scanner's findings: the repository and branch of the pipeline.
+    pub fn code_scope(&self) -> Scope {
+        Scope::Repository {
+            name: self
+                .pipeline
+                .repository
+                .clone()
+                .unwrap_or_else(|| "unknown-repository".to_string()),
+            branch: self.pipeline.branch.clone(),
+        }
+    }
+}
+
+/// A timestamp as ASFF wants it: `2024-01-02T03:04:05.678Z`.
+pub fn format_timestamp(t: OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.millisecond()
+    )
+}
+
+/// The partition of a region: `aws-cn` for `cn-*`, `aws-us-gov` for `us-gov-*`, the ISO
+/// partitions for their prefixes, else `aws`.
+pub fn partition_of(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else if region.starts_with("us-isob-") {
+        "aws-iso-b"
+    } else if region.starts_with("us-iso-") {
+        "aws-iso"
+    } else if region.starts_with("eu-isoe-") {
+        "aws-iso-e"
+    } else if region.starts_with("us-isof-") {
+        "aws-iso-f"
+    } else {
+        "aws"
+    }
+}
+
+/// The set of findings a scanner run speaks for. Ids and GeneratorIds are derived from it, and a
+/// later run of the same scope replaces what an earlier one reported.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// A code scanner's findings in one repository (and branch, when known).
+    Repository { name: String, branch: Option<String> },
+    /// An image scanner's findings in one image repository (`registry/repository`), whatever
+    /// the tag or digest.
+    Image { repository: String },
+}
+
+impl Scope {
+    /// The scope for an image reference: its repository without tag or digest.
+    pub fn image(reference: &str) -> Scope {
+        Scope::Image {
+            repository: image_repository(reference),
+        }
+    }
+
+    /// A canonical text form, used in Ids and GeneratorIds.
+    pub fn key(&self) -> String {
+        match self {
+            Scope::Repository { name, branch: None } => name.clone(),
+            Scope::Repository {
+                name,
+                branch: Some(b),
+            } => format!("{name}@{b}"),
+            Scope::Image { repository } => repository.clone(),
+        }
+    }
+}
+
+/// A repository URL or name in a stable form: no scheme, no credentials, no `.git` suffix, no
+/// trailing slash. `https://user:tok@github.com/org/repo.git` and `git@github.com:org/repo`
+/// both become `github.com/org/repo`.
+pub fn normalize_repository(repo: &str) -> String {
+    let mut s = repo.trim();
+    if let Some(i) = s.find("://") {
+        s = &s[i + 3..];
+    }
+    if let Some(at) = s.find('@') {
+        // credentials or the ssh user, before the host
+        if !s[..at].contains('/') {
+            s = &s[at + 1..];
+        }
+    }
+    let s = s.trim_end_matches('/');
+    let s = s.strip_suffix(".git").unwrap_or(s);
+    // scp-like `host:org/repo`
+    let out = match s.find(':') {
+        Some(i) if !s[..i].contains('/') && !s[i + 1..].starts_with(|c: char| c.is_ascii_digit()) => {
+            format!("{}/{}", &s[..i], &s[i + 1..])
+        }
+        _ => s.to_string(),
+    };
+    if out.is_empty() {
+        repo.trim().to_string()
+    } else {
+        out
+    }
+}
+
+/// The repository part of an image reference: `registry:5000/team/app:1.2@sha256:…` →
+/// `registry:5000/team/app`.
+pub fn image_repository(reference: &str) -> String {
+    let r = reference.trim();
+    let r = r.split('@').next().unwrap_or(r);
+    match r.rfind(':') {
+        Some(i) if !r[i..].contains('/') => r[..i].to_string(),
+        _ => r.to_string(),
+    }
+}
+
+/// The tag of an image reference, if it has one.
+pub fn image_tag(reference: &str) -> Option<String> {
+    let r = reference.trim();
+    let r = r.split('@').next().unwrap_or(r);
+    match r.rfind(':') {
+        Some(i) if !r[i..].contains('/') => Some(r[i + 1..].to_string()),
+        _ => None,
+    }
+}
+
+/// The digest of an image reference, if it has one.
+pub fn image_digest(reference: &str) -> Option<String> {
+    reference.split_once('@').map(|(_, d)| d.trim().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partition_from_region() {
+        assert_eq!(partition_of("us-east-1"), "aws");
+        assert_eq!(partition_of("cn-north-1"), "aws-cn");
+        assert_eq!(partition_of("us-gov-west-1"), "aws-us-gov");
+        let c = Context::new("123456789012", "cn-northwest-1").unwrap();
+        assert_eq!(
+            c.product_arn(),
+            "arn:aws-cn:securityhub:cn-northwest-1:123456789012:product/123456789012/default"
+        );
+        let c = c.with_partition("aws").unwrap();
+        assert_eq!(c.partition(), "aws");
+        assert!(Context::new("123456789012", "us-east-1")
+            .unwrap()
+            .with_partition("mars")
+            .is_err());
+    }
+
+    #[test]
+    fn account_and_region_are_checked() {
+        assert!(Context::new("12345678901", "us-east-1").is_err());
+        assert!(Context::new("12345678901a", "us-east-1").is_err());
+        assert!(Context::new("123456789012", "").is_err());
+        assert!(Context::new("123456789012", "US EAST").is_err());
+    }
+
+    #[test]
+    fn repositories_normalise() {
+        for r in [
+            "https://github.com/org/repo.git",
+            "https://user:token@github.com/org/repo",
+            "git@github.com:org/repo.git",
+            "github.com/org/repo/",
+        ] {
+            assert_eq!(normalize_repository(r), "github.com/org/repo", "{r}");
+        }
+        assert_eq!(normalize_repository("my-repo"), "my-repo");
+        assert_eq!(
+            normalize_repository("ssh://git@host:2222/org/repo.git"),
+            "host:2222/org/repo"
+        );
+    }
+
+    #[test]
+    fn image_references() {
+        let r = "registry.example.com:5000/team/app:1.2@sha256:abc";
+        assert_eq!(image_repository(r), "registry.example.com:5000/team/app");
+        assert_eq!(image_tag(r).as_deref(), Some("1.2"));
+        assert_eq!(image_digest(r).as_deref(), Some("sha256:abc"));
+        assert_eq!(image_repository("localhost:5000/app"), "localhost:5000/app");
+        assert_eq!(image_tag("localhost:5000/app"), None);
+        assert_eq!(image_repository("alpine"), "alpine");
+    }
+
+    #[test]
+    fn timestamps_are_utc_millis() {
+        let c = Context::new("123456789012", "us-east-1")
+            .unwrap()
+            .with_now_rfc3339("2024-05-06T07:08:09.123456+02:00")
+            .unwrap();
+        assert_eq!(c.now_rfc3339(), "2024-05-06T05:08:09.123Z");
+    }
+}

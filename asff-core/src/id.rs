@@ -1,0 +1,119 @@
+//! Stable finding ids.
+//!
+//! An Id is derived from the tool, the [`Scope`](crate::Scope) and the fields that identify the
+//! finding within it (for Dependency-Check: the dependency and the vulnerability), never from
+//! the build id, the time or the position in the report. It reads
+//! `{tool}/{scope}/{key}/{sha256}`: the readable parts are shortened for people, while the
+//! SHA-256 covers the full, unambiguous identity, so two different records never share an Id.
+//! An Id is at most 512 bytes.
+
+use sha2::{Digest, Sha256};
+
+use crate::context::Scope;
+
+/// Longest readable part of an Id.
+const PART_MAX: usize = 120;
+
+/// The Id of a finding of `tool` in `scope` identified by `identity`.
+pub fn finding_id(tool: &str, scope: &Scope, identity: &[&str]) -> String {
+    let mut h = Sha256::new();
+    for part in std::iter::once(tool)
+        .chain(std::iter::once(scope.key().as_str()))
+        .chain(identity.iter().copied())
+    {
+        // length-prefixed, so that ["a/b"] and ["a", "b"] differ
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part.as_bytes());
+    }
+    let digest = hex(&h.finalize());
+    let key = identity.first().copied().unwrap_or("finding");
+    format!(
+        "{}/{}/{}/{}",
+        readable(tool),
+        readable(&scope.key()),
+        readable(key),
+        digest
+    )
+}
+
+/// The GeneratorId of a tool's findings in a scope: `{tool}/{scope}`, at most 512 bytes
+/// (a long scope is shortened and made unique with its hash).
+pub fn generator_id(tool: &str, scope: &Scope) -> String {
+    let full = format!("{tool}/{}", scope.key());
+    if full.len() <= 512 {
+        return full;
+    }
+    let digest = hex(&Sha256::digest(full.as_bytes()));
+    let head = crate::fit::truncate_bytes(&full, 512 - 65);
+    format!("{head}/{digest}")
+}
+
+/// At most `PART_MAX` bytes of `s`, without control characters, cut on a character boundary.
+fn readable(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars().filter(|c| !c.is_control()) {
+        if out.len() + c.len_utf8() > PART_MAX {
+            break;
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The SHA-256 of some text, as lower-case hex.
+pub fn sha256_hex(text: &str) -> String {
+    hex(&Sha256::digest(text.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repo() -> Scope {
+        Scope::Repository {
+            name: "github.com/org/repo".into(),
+            branch: Some("main".into()),
+        }
+    }
+
+    #[test]
+    fn ids_are_deterministic_and_readable() {
+        let a = finding_id("dependency-check", &repo(), &["pkg:maven/a/b@1", "CVE-1"]);
+        let b = finding_id("dependency-check", &repo(), &["pkg:maven/a/b@1", "CVE-1"]);
+        assert_eq!(a, b);
+        assert!(a.starts_with("dependency-check/github.com/org/repo@main/pkg:maven/a/b@1/"));
+    }
+
+    #[test]
+    fn identity_boundaries_matter() {
+        let a = finding_id("t", &repo(), &["a/b", "c"]);
+        let b = finding_id("t", &repo(), &["a", "b/c"]);
+        assert_ne!(a, b);
+        let other_branch = Scope::Repository {
+            name: "github.com/org/repo".into(),
+            branch: Some("dev".into()),
+        };
+        assert_ne!(a, finding_id("t", &other_branch, &["a/b", "c"]));
+        assert_ne!(a, finding_id("u", &repo(), &["a/b", "c"]));
+    }
+
+    #[test]
+    fn long_identities_stay_within_512() {
+        let long = "x".repeat(5000);
+        let scope = Scope::Image {
+            repository: "é".repeat(3000),
+        };
+        let id = finding_id(&long, &scope, &[&long, &long]);
+        assert!(id.len() <= 512, "{}", id.len());
+        let g = generator_id(&long, &scope);
+        assert!(g.len() <= 512);
+        assert_ne!(
+            generator_id(&long, &scope),
+            generator_id(&format!("{long}y"), &scope)
+        );
+    }
+}

@@ -1,0 +1,50 @@
+//! The AWS Security Finding Format (ASFF) for scanner reports: the model, severity
+//! normalisation, stable finding ids, fitting to Security Hub's limits and batching.
+//!
+//! Parsers turn a scanner's records into [`Draft`]s; [`build`] adds what the [`Context`] knows
+//! (account, region, partition, pipeline, clock, severity policy), derives a stable Id from the
+//! tool, the [`Scope`] and the record's identity, and fits the finding to Security Hub's limits.
+//! [`batch::batches`] then splits findings into BatchImportFindings requests.
+//!
+//! No AWS SDK here: this crate builds fast and works offline.
+//!
+//! ```
+//! use asff_core::{build, Context, Draft, Label, Scope, ToolInfo};
+//!
+//! let ctx = Context::new("123456789012", "eu-west-1")?
+//!     .with_now_rfc3339("2024-01-02T03:04:05Z")?;
+//! let tool = ToolInfo { name: "example", product_name: "Example Scanner", company_name: "Example" };
+//! let scope = Scope::Repository { name: "github.com/org/app".into(), branch: Some("main".into()) };
+//! let finding = build(&ctx, &tool, &scope, Draft {
+//!     identity: vec!["pkg:npm/lodash@4.17.20".into(), "CVE-2021-23337".into()],
+//!     title: "CVE-2021-23337 in lodash 4.17.20".into(),
+//!     label: Some(Label::High),
+//!     original_severity: "HIGH".into(),
+//!     types: vec!["Software and Configuration Checks/Vulnerabilities/CVE".into()],
+//!     ..Default::default()
+//! })?;
+//! assert_eq!(finding.label(), Some(Label::High));
+//! assert_eq!(finding.created_at, "2024-01-02T03:04:05.000Z");
+//! assert!(finding.id.starts_with("example/github.com/org/app@main/pkg:npm/lodash@4.17.20/"));
+//! assert_eq!(finding.product_arn, "arn:aws:securityhub:eu-west-1:123456789012:product/123456789012/default");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod batch;
+pub mod build;
+pub mod context;
+pub mod fit;
+pub mod id;
+pub mod model;
+pub mod policy;
+pub mod report;
+pub mod severity;
+pub mod sniff;
+
+pub use build::{build, repository_resource, Draft, ToolInfo};
+pub use context::{Context, ContextError, Pipeline, Scope};
+pub use fit::FitError;
+pub use model::AwsSecurityFinding;
+pub use policy::SeverityPolicy;
+pub use report::{Location, ParseOutput, ReportError, Skipped};
+pub use severity::Label;

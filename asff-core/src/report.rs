@@ -1,0 +1,273 @@
+//! What a parser returns, and how it says that a report is bad.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Deserialize;
+
+use crate::model::AwsSecurityFinding;
+
+/// A record of the report that produced no finding, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// Where the record is in the report (a JSON path, an XPath-like path or a key).
+    pub record: String,
+    /// Why it produced no finding, a short stable phrase such as `suppressed`.
+    pub reason: String,
+}
+
+/// A parser's result: the findings, the records it skipped with a reason, and warnings for the
+/// reader (for example a report that cannot be complete).
+#[derive(Debug, Clone, Default)]
+pub struct ParseOutput {
+    pub findings: Vec<AwsSecurityFinding>,
+    pub skipped: Vec<Skipped>,
+    pub warnings: Vec<String>,
+    /// How many records the report holds; `findings + skipped` must equal it.
+    pub records: usize,
+}
+
+impl ParseOutput {
+    /// Skipped records counted by reason.
+    pub fn skipped_by_reason(&self) -> BTreeMap<String, usize> {
+        let mut m = BTreeMap::new();
+        for s in &self.skipped {
+            *m.entry(s.reason.clone()).or_insert(0) += 1;
+        }
+        m
+    }
+
+    /// Records one skipped record.
+    pub fn skip(&mut self, record: impl Into<String>, reason: impl Into<String>) {
+        self.skipped.push(Skipped {
+            record: record.into(),
+            reason: reason.into(),
+        });
+    }
+
+    /// Whether every record was accounted for: emitted or skipped.
+    pub fn is_accounted(&self) -> bool {
+        self.findings.len() + self.skipped.len() == self.records
+    }
+}
+
+/// Where in a report something was wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// The whole document.
+    Document,
+    /// A place in a text document.
+    Text { line: usize, column: usize },
+    /// A JSON path (`$.dependencies[3].vulnerabilities[0].name`) with its line and column.
+    Json {
+        path: String,
+        line: usize,
+        column: usize,
+    },
+    /// An element path in an XML document, with the byte offset.
+    Xml { path: String, offset: u64 },
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::Document => f.write_str("document"),
+            Location::Text { line, column } => write!(f, "line {line} column {column}"),
+            Location::Json { path, line, column } if *line > 0 => {
+                write!(f, "{path} (line {line} column {column})")
+            }
+            Location::Json { path, .. } => f.write_str(path),
+            Location::Xml { path, offset } => write!(f, "{path} (byte {offset})"),
+        }
+    }
+}
+
+/// A report that cannot be converted: which format, where, and what was wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{format} report: at {location}: {message}")]
+pub struct ReportError {
+    pub format: &'static str,
+    pub location: Location,
+    pub message: String,
+}
+
+impl ReportError {
+    pub fn new(format: &'static str, location: Location, message: impl Into<String>) -> Self {
+        ReportError {
+            format,
+            location,
+            message: message.into(),
+        }
+    }
+
+    /// An error about the whole document.
+    pub fn document(format: &'static str, message: impl Into<String>) -> Self {
+        Self::new(format, Location::Document, message)
+    }
+
+    /// An error at a JSON path found while converting (no line known).
+    pub fn at_path(format: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(
+            format,
+            Location::Json {
+                path: path.into(),
+                line: 0,
+                column: 0,
+            },
+            message,
+        )
+    }
+}
+
+fn json_error(format: &'static str, bytes: &[u8], first: serde_json::Error) -> ReportError {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return ReportError::document(format, "the report is empty");
+    }
+    let path = {
+        // Re-read into a generic value to find the path of a syntax error, or into the typed
+        // model to find the path of a type error.
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let mut track = serde_path_to_error::Track::new();
+        let pd = serde_path_to_error::Deserializer::new(&mut de, &mut track);
+        let _ = serde::de::IgnoredAny::deserialize(pd);
+        track.path().to_string()
+    };
+    let message = match first.classify() {
+        serde_json::error::Category::Eof => format!("the report ends too early (truncated?): {first}"),
+        _ => strip_position(&first.to_string()),
+    };
+    ReportError::new(
+        format,
+        Location::Json {
+            path: json_path(&path),
+            line: first.line(),
+            column: first.column(),
+        },
+        message,
+    )
+}
+
+/// Turns serde_path_to_error's `a.b[0]` (or `.` for the root) into `$.a.b[0]`.
+pub fn json_path(path: &str) -> String {
+    if path == "." || path.is_empty() {
+        "$".to_string()
+    } else if path.starts_with('[') {
+        format!("${path}")
+    } else {
+        format!("$.{path}")
+    }
+}
+
+fn strip_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+/// Deserializes with the JSON path of a type error. Slower than [`from_json_slice`]; parsers
+/// call it only after the fast parse failed.
+pub fn from_json_slice_tracked<'de, T>(format: &'static str, bytes: &'de [u8]) -> Result<T, ReportError>
+where
+    T: Deserialize<'de>,
+{
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let result: Result<T, _> = serde_path_to_error::deserialize(&mut de);
+    match result {
+        Ok(v) => {
+            de.end().map_err(|e| json_error(format, bytes, e))?;
+            Ok(v)
+        }
+        Err(e) => {
+            let path = json_path(&e.path().to_string());
+            let inner = e.into_inner();
+            if inner.is_eof() || inner.is_syntax() {
+                return Err(json_error(format, bytes, inner));
+            }
+            Err(ReportError::new(
+                format,
+                Location::Json {
+                    path,
+                    line: inner.line(),
+                    column: inner.column(),
+                },
+                strip_position(&inner.to_string()),
+            ))
+        }
+    }
+}
+
+/// Parses a typed JSON report: fast, and on failure again with path tracking so the error names
+/// the JSON path.
+pub fn parse_json<'de, T>(format: &'static str, bytes: &'de [u8]) -> Result<T, ReportError>
+where
+    T: Deserialize<'de>,
+{
+    match serde_json::from_slice::<T>(bytes) {
+        Ok(v) => Ok(v),
+        Err(_) => from_json_slice_tracked(format, bytes),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Doc {
+        items: Vec<Item>,
+    }
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Item {
+        name: String,
+        score: f64,
+    }
+
+    #[test]
+    fn type_errors_name_the_json_path() {
+        let e = parse_json::<Doc>("test", br#"{"items":[{"name":"a","score":1},{"name":"b","score":"x"}]}"#)
+            .unwrap_err();
+        match &e.location {
+            Location::Json { path, line, .. } => {
+                assert_eq!(path, "$.items[1].score");
+                assert_eq!(*line, 1);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(e.to_string().starts_with("test report: at $.items[1].score"), "{e}");
+    }
+
+    #[test]
+    fn truncated_and_empty_documents() {
+        let e = parse_json::<Doc>("test", b"{\"items\":[{\"name\":\"a\",").unwrap_err();
+        assert!(e.message.contains("ends too early"), "{e}");
+        assert!(matches!(e.location, Location::Json { .. }));
+        let e = parse_json::<Doc>("test", b"  \n").unwrap_err();
+        assert_eq!(e.location, Location::Document);
+        assert!(e.message.contains("empty"));
+    }
+
+    #[test]
+    fn syntax_errors_have_line_and_column() {
+        let e = parse_json::<Doc>("test", b"{\n  \"items\": [}\n").unwrap_err();
+        match e.location {
+            Location::Json { line, column, .. } => assert_eq!((line, column), (2, 13)),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn accounting() {
+        let mut o = ParseOutput {
+            records: 2,
+            ..Default::default()
+        };
+        o.skip("$.a[0]", "suppressed");
+        assert!(!o.is_accounted());
+        o.skip("$.a[1]", "suppressed");
+        assert!(o.is_accounted());
+        assert_eq!(o.skipped_by_reason().get("suppressed"), Some(&2));
+    }
+}

@@ -1,0 +1,261 @@
+//! A cheap look at a report, for telling formats apart without converting it.
+
+use std::fmt;
+
+use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+/// What a report looks like from the outside.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sniff {
+    /// A JSON object with these top-level keys.
+    JsonObject { keys: Vec<String> },
+    /// A JSON array; the keys of its first element when that is an object.
+    JsonArray { first_keys: Option<Vec<String>>, len: usize },
+    /// An XML document with this root element (local name) and default namespace.
+    Xml { root: String, namespace: Option<String> },
+    /// Something else, with what was seen.
+    Unknown(String),
+}
+
+impl Sniff {
+    /// The top-level keys of an object, or of the first element of an array.
+    pub fn keys(&self) -> &[String] {
+        match self {
+            Sniff::JsonObject { keys } => keys,
+            Sniff::JsonArray {
+                first_keys: Some(k),
+                ..
+            } => k,
+            _ => &[],
+        }
+    }
+
+    /// Whether [`Sniff::keys`] holds every one of `wanted`.
+    pub fn has_keys(&self, wanted: &[&str]) -> bool {
+        let keys = self.keys();
+        wanted.iter().all(|w| keys.iter().any(|k| k == w))
+    }
+
+    /// Whether the document is a JSON object (not an array).
+    pub fn is_object(&self) -> bool {
+        matches!(self, Sniff::JsonObject { .. })
+    }
+}
+
+impl fmt::Display for Sniff {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Sniff::JsonObject { keys } => write!(f, "a JSON object with keys [{}]", keys.join(", ")),
+            Sniff::JsonArray {
+                first_keys: Some(k),
+                len,
+            } => write!(f, "a JSON array of {len} objects with keys [{}]", k.join(", ")),
+            Sniff::JsonArray { len, .. } => write!(f, "a JSON array of {len} elements"),
+            Sniff::Xml {
+                root,
+                namespace: Some(ns),
+            } => write!(f, "an XML document <{root} xmlns=\"{ns}\">"),
+            Sniff::Xml { root, .. } => write!(f, "an XML document <{root}>"),
+            Sniff::Unknown(what) => f.write_str(what),
+        }
+    }
+}
+
+/// Skips a UTF-8 byte order mark and leading white space.
+pub fn trim_start(bytes: &[u8]) -> &[u8] {
+    let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let start = b
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(b.len());
+    &b[start..]
+}
+
+/// Where the JSON document starts: captured tool output may carry lines before it (PHPStan's
+/// `Note: Using configuration file …`). Returns the offset of the first line that starts with
+/// `{` or `[`, or `None` when there is none.
+pub fn json_start(bytes: &[u8]) -> Option<usize> {
+    let body = trim_start(bytes);
+    let mut offset = bytes.len() - body.len();
+    let mut rest = body;
+    loop {
+        let first = rest.iter().position(|c| !matches!(c, b' ' | b'\t' | b'\r'));
+        match first.map(|i| rest[i]) {
+            Some(b'{') | Some(b'[') => return Some(offset + first.unwrap_or(0)),
+            _ => {}
+        }
+        let nl = rest.iter().position(|&c| c == b'\n')?;
+        offset += nl + 1;
+        rest = &rest[nl + 1..];
+    }
+}
+
+/// Looks at a report.
+pub fn sniff(bytes: &[u8]) -> Sniff {
+    let body = trim_start(bytes);
+    if body.is_empty() {
+        return Sniff::Unknown("an empty document".into());
+    }
+    if body[0] == b'<' {
+        return sniff_xml(body);
+    }
+    let Some(start) = json_start(bytes) else {
+        let head = String::from_utf8_lossy(&body[..body.len().min(40)]).into_owned();
+        return Sniff::Unknown(format!("neither JSON nor XML (starts with {head:?})"));
+    };
+    let mut de = serde_json::Deserializer::from_slice(&bytes[start..]);
+    match de.deserialize_any(TopVisitor) {
+        Ok(s) => s,
+        Err(e) => Sniff::Unknown(format!("malformed JSON: {e}")),
+    }
+}
+
+struct TopVisitor;
+
+impl<'de> Visitor<'de> for TopVisitor {
+    type Value = Sniff;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object or array")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Sniff, A::Error> {
+        let mut keys = Vec::new();
+        while let Some(k) = map.next_key::<String>()? {
+            map.next_value::<IgnoredAny>()?;
+            keys.push(k);
+        }
+        Ok(Sniff::JsonObject { keys })
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Sniff, A::Error> {
+        let first = seq.next_element::<KeysOnly>()?;
+        let mut len = usize::from(first.is_some());
+        while seq.next_element::<IgnoredAny>()?.is_some() {
+            len += 1;
+        }
+        Ok(Sniff::JsonArray {
+            first_keys: first.and_then(|k| k.0),
+            len,
+        })
+    }
+}
+
+struct KeysOnly(Option<Vec<String>>);
+
+impl<'de> serde::Deserialize<'de> for KeysOnly {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = KeysOnly;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<KeysOnly, A::Error> {
+                let mut keys = Vec::new();
+                while let Some(k) = map.next_key::<String>()? {
+                    map.next_value::<IgnoredAny>()?;
+                    keys.push(k);
+                }
+                Ok(KeysOnly(Some(keys)))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<KeysOnly, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(KeysOnly(None))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<KeysOnly, E> {
+                Ok(KeysOnly(None))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<KeysOnly, E> {
+                Ok(KeysOnly(None))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<KeysOnly, E> {
+                Ok(KeysOnly(None))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<KeysOnly, E> {
+                Ok(KeysOnly(None))
+            }
+            fn visit_str<E>(self, _: &str) -> Result<KeysOnly, E> {
+                Ok(KeysOnly(None))
+            }
+            fn visit_unit<E>(self) -> Result<KeysOnly, E> {
+                Ok(KeysOnly(None))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The root element of an XML document and its default namespace, read by hand from the first
+/// start tag (no DTD, no entities).
+fn sniff_xml(body: &[u8]) -> Sniff {
+    let text = String::from_utf8_lossy(&body[..body.len().min(64 * 1024)]);
+    let mut rest: &str = &text;
+    loop {
+        let Some(lt) = rest.find('<') else {
+            return Sniff::Unknown("an XML document without a root element".into());
+        };
+        rest = &rest[lt + 1..];
+        if rest.starts_with('?') || rest.starts_with('!') {
+            // declaration, comment or doctype: skip past its end
+            let end = if rest.starts_with("!--") {
+                rest.find("-->").map(|i| i + 3)
+            } else {
+                rest.find('>').map(|i| i + 1)
+            };
+            match end {
+                Some(e) => rest = &rest[e..],
+                None => return Sniff::Unknown("an XML document without a root element".into()),
+            }
+            continue;
+        }
+        let tag_end = rest.find('>').unwrap_or(rest.len());
+        let tag = &rest[..tag_end];
+        let name: String = tag
+            .chars()
+            .take_while(|c| !c.is_whitespace() && *c != '/' && *c != '>')
+            .collect();
+        let local = name.rsplit(':').next().unwrap_or(&name).to_string();
+        let namespace = tag.find("xmlns=").and_then(|i| {
+            let v = &tag[i + 6..];
+            let q = v.chars().next()?;
+            let v = &v[1..];
+            v.find(q).map(|e| v[..e].to_string())
+        });
+        return Sniff::Xml {
+            root: local,
+            namespace,
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn objects_arrays_and_xml() {
+        assert_eq!(
+            sniff(br#"{"a":{"x":1},"b":[1,2]}"#),
+            Sniff::JsonObject {
+                keys: vec!["a".into(), "b".into()]
+            }
+        );
+        let s = sniff(br#"[{"issues":[],"paging":{}},{"issues":[]}]"#);
+        assert!(s.has_keys(&["issues", "paging"]));
+        assert_eq!(
+            sniff(b"\xEF\xBB\xBF<?xml version=\"1.0\"?>\n<!-- c -->\n<analysis xmlns=\"https://x/dc.xsd\"><a/></analysis>"),
+            Sniff::Xml {
+                root: "analysis".into(),
+                namespace: Some("https://x/dc.xsd".into())
+            }
+        );
+        assert!(matches!(sniff(b""), Sniff::Unknown(_)));
+        assert!(matches!(sniff(b"{\"a\":"), Sniff::Unknown(_)));
+        assert!(matches!(sniff(b"hello"), Sniff::Unknown(_)));
+    }
+
+    #[test]
+    fn leading_notes_are_skipped() {
+        let doc = b"Note: Using configuration file /app/phpstan.neon.\n{\"totals\":{},\"files\":[],\"errors\":[]}";
+        assert_eq!(json_start(doc), Some(50));
+        assert!(sniff(doc).has_keys(&["totals", "files", "errors"]));
+    }
+}

@@ -1,0 +1,278 @@
+//! One entry point for every supported scanner: detect the format of a report and convert it to
+//! ASFF findings.
+//!
+//! Each tool is a variant of [`Tool`] behind a cargo feature of the same name (all on by
+//! default). [`detect`] looks at the content; [`convert`] detects (unless told the tool),
+//! parses, and checks that every record of the report was emitted or skipped.
+//!
+//! ```
+//! use asff_parsers::{convert, Tool};
+//!
+//! let ctx = asff_core::Context::new("123456789012", "us-east-1")?;
+//! let report = br#"{"totals":{"errors":0,"file_errors":0},"files":[],"errors":[]}"#;
+//! # #[cfg(feature = "phpstan")] {
+//! let conv = convert(report, None, &ctx)?;
+//! assert_eq!(conv.tool, Tool::PhpStan);
+//! assert!(conv.output.findings.is_empty());
+//! # }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::fmt;
+
+use asff_core::sniff::{sniff, Sniff};
+use asff_core::{Context, ParseOutput, ReportError, ToolInfo};
+
+/// A scanner whose reports we convert.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Tool {
+    #[cfg(feature = "dependency-check")]
+    DependencyCheck,
+    #[cfg(feature = "sonarqube")]
+    SonarQube,
+    #[cfg(feature = "phpstan")]
+    PhpStan,
+    #[cfg(feature = "anchore")]
+    Anchore,
+    #[cfg(feature = "grype")]
+    Grype,
+    #[cfg(feature = "snyk")]
+    Snyk,
+    #[cfg(feature = "ecr")]
+    Ecr,
+    #[cfg(feature = "zap")]
+    Zap,
+}
+
+impl Tool {
+    /// Every tool compiled in, in detection order.
+    pub const ALL: &'static [Tool] = &[
+        #[cfg(feature = "dependency-check")]
+        Tool::DependencyCheck,
+        #[cfg(feature = "sonarqube")]
+        Tool::SonarQube,
+        #[cfg(feature = "phpstan")]
+        Tool::PhpStan,
+        #[cfg(feature = "anchore")]
+        Tool::Anchore,
+        #[cfg(feature = "grype")]
+        Tool::Grype,
+        #[cfg(feature = "snyk")]
+        Tool::Snyk,
+        #[cfg(feature = "ecr")]
+        Tool::Ecr,
+        #[cfg(feature = "zap")]
+        Tool::Zap,
+    ];
+
+    /// The tool's identity: its stable name and the names shown in Security Hub.
+    pub fn info(self) -> ToolInfo {
+        match self {
+            #[cfg(feature = "dependency-check")]
+            Tool::DependencyCheck => asff_dependency_check::TOOL,
+            #[cfg(feature = "sonarqube")]
+            Tool::SonarQube => asff_sonarqube::TOOL,
+            #[cfg(feature = "phpstan")]
+            Tool::PhpStan => asff_phpstan::TOOL,
+            #[cfg(feature = "anchore")]
+            Tool::Anchore => asff_anchore::TOOL,
+            #[cfg(feature = "grype")]
+            Tool::Grype => asff_grype::TOOL,
+            #[cfg(feature = "snyk")]
+            Tool::Snyk => asff_snyk::TOOL,
+            #[cfg(feature = "ecr")]
+            Tool::Ecr => asff_ecr::TOOL,
+            #[cfg(feature = "zap")]
+            Tool::Zap => asff_zap::TOOL,
+        }
+    }
+
+    /// The stable name (`dependency-check`, `zap`, …): used by `--format`, in Ids and policies.
+    pub fn name(self) -> &'static str {
+        self.info().name
+    }
+
+    /// A tool by its stable name, or by the `reportType` that existing CodeBuild buildspecs send
+    /// (`OWASP-Dependency-Check`, `SONAR-QUBE`, `PHPStan`, `OWASP-Zap`, `ANCHORE`, `SNYK`, `ECR`).
+    pub fn from_name(name: &str) -> Option<Tool> {
+        let name = name.trim();
+        if let Some(t) = Tool::ALL.iter().copied().find(|t| t.name().eq_ignore_ascii_case(name)) {
+            return Some(t);
+        }
+        match name {
+            #[cfg(feature = "dependency-check")]
+            "OWASP-Dependency-Check" => Some(Tool::DependencyCheck),
+            #[cfg(feature = "sonarqube")]
+            "SONAR-QUBE" => Some(Tool::SonarQube),
+            #[cfg(feature = "phpstan")]
+            "PHPStan" => Some(Tool::PhpStan),
+            #[cfg(feature = "zap")]
+            "OWASP-Zap" => Some(Tool::Zap),
+            #[cfg(feature = "anchore")]
+            "ANCHORE" => Some(Tool::Anchore),
+            #[cfg(feature = "snyk")]
+            "SNYK" => Some(Tool::Snyk),
+            #[cfg(feature = "ecr")]
+            "ECR" => Some(Tool::Ecr),
+            _ => None,
+        }
+    }
+
+    /// Whether a sniffed report looks like this tool's.
+    pub fn detects(self, sniff: &Sniff) -> bool {
+        match self {
+            #[cfg(feature = "dependency-check")]
+            Tool::DependencyCheck => asff_dependency_check::detect(sniff),
+            #[cfg(feature = "sonarqube")]
+            Tool::SonarQube => asff_sonarqube::detect(sniff),
+            #[cfg(feature = "phpstan")]
+            Tool::PhpStan => asff_phpstan::detect(sniff),
+            #[cfg(feature = "anchore")]
+            Tool::Anchore => asff_anchore::detect(sniff),
+            #[cfg(feature = "grype")]
+            Tool::Grype => asff_grype::detect(sniff),
+            #[cfg(feature = "snyk")]
+            Tool::Snyk => asff_snyk::detect(sniff),
+            #[cfg(feature = "ecr")]
+            Tool::Ecr => asff_ecr::detect(sniff),
+            #[cfg(feature = "zap")]
+            Tool::Zap => asff_zap::detect(sniff),
+        }
+    }
+
+    /// Parses a report of this tool.
+    pub fn parse(self, bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
+        match self {
+            #[cfg(feature = "dependency-check")]
+            Tool::DependencyCheck => asff_dependency_check::parse(bytes, ctx),
+            #[cfg(feature = "sonarqube")]
+            Tool::SonarQube => asff_sonarqube::parse(bytes, ctx),
+            #[cfg(feature = "phpstan")]
+            Tool::PhpStan => asff_phpstan::parse(bytes, ctx),
+            #[cfg(feature = "anchore")]
+            Tool::Anchore => asff_anchore::parse(bytes, ctx),
+            #[cfg(feature = "grype")]
+            Tool::Grype => asff_grype::parse(bytes, ctx),
+            #[cfg(feature = "snyk")]
+            Tool::Snyk => asff_snyk::parse(bytes, ctx),
+            #[cfg(feature = "ecr")]
+            Tool::Ecr => asff_ecr::parse(bytes, ctx),
+            #[cfg(feature = "zap")]
+            Tool::Zap => asff_zap::parse(bytes, ctx),
+        }
+    }
+}
+
+impl fmt::Display for Tool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The names of every tool compiled in, for messages and `--format`.
+pub fn tool_names() -> Vec<&'static str> {
+    Tool::ALL.iter().map(|t| t.name()).collect()
+}
+
+/// A report whose format cannot be told.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DetectError {
+    #[error("unknown report format: the document is {seen}; tried {}", tried.join(", "))]
+    Unknown { seen: String, tried: Vec<&'static str> },
+    #[error("ambiguous report format: the document is {seen}, which looks like each of {}; pass --format", candidates.join(", "))]
+    Ambiguous {
+        seen: String,
+        candidates: Vec<&'static str>,
+    },
+}
+
+/// Tells the tool from the content of a report.
+pub fn detect(bytes: &[u8]) -> Result<Tool, DetectError> {
+    let s = sniff(bytes);
+    detect_sniffed(&s)
+}
+
+fn detect_sniffed(s: &Sniff) -> Result<Tool, DetectError> {
+    let hits: Vec<Tool> = Tool::ALL.iter().copied().filter(|t| t.detects(s)).collect();
+    match hits.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(DetectError::Unknown {
+            seen: s.to_string(),
+            tried: tool_names(),
+        }),
+        many => Err(DetectError::Ambiguous {
+            seen: s.to_string(),
+            candidates: many.iter().map(|t| t.name()).collect(),
+        }),
+    }
+}
+
+/// Why a report could not be converted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConvertError {
+    #[error(transparent)]
+    Detect(#[from] DetectError),
+    #[error(transparent)]
+    Report(#[from] ReportError),
+}
+
+/// A converted report.
+#[derive(Debug, Clone)]
+pub struct Conversion {
+    pub tool: Tool,
+    pub output: ParseOutput,
+}
+
+/// Converts a report: detects the tool unless given, parses, and checks that every record was
+/// emitted or skipped.
+pub fn convert(bytes: &[u8], tool: Option<Tool>, ctx: &Context) -> Result<Conversion, ConvertError> {
+    let tool = match tool {
+        Some(t) => t,
+        None => detect(bytes)?,
+    };
+    let _span = tracing::debug_span!("convert", tool = tool.name()).entered();
+    let output = tool.parse(bytes, ctx)?;
+    if !output.is_accounted() {
+        return Err(ReportError::document(
+            tool.name(),
+            format!(
+                "internal error: {} findings and {} skipped records do not add up to the {} records of the report",
+                output.findings.len(),
+                output.skipped.len(),
+                output.records
+            ),
+        )
+        .into());
+    }
+    tracing::debug!(
+        findings = output.findings.len(),
+        skipped = output.skipped.len(),
+        "converted"
+    );
+    Ok(Conversion { tool, output })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for t in Tool::ALL {
+            assert_eq!(Tool::from_name(t.name()), Some(*t));
+            assert_eq!(Tool::from_name(&t.name().to_uppercase()), Some(*t));
+        }
+        assert_eq!(Tool::from_name("nessus"), None);
+    }
+
+    #[test]
+    fn unknown_documents_list_what_was_tried() {
+        let e = detect(br#"{"hello":"world"}"#).unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.contains("keys [hello]"), "{msg}");
+        for t in Tool::ALL {
+            assert!(msg.contains(t.name()), "{msg}");
+        }
+    }
+}

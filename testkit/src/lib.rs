@@ -1,0 +1,121 @@
+//! Test helpers shared by the workspace's tests: a fixed [`Context`], validation of findings
+//! against `schemas/asff-finding.schema.json`, and access to `testdata/`.
+//!
+//! ```
+//! let ctx = asff_testkit::context();
+//! assert_eq!(ctx.now_rfc3339(), "2024-01-01T00:00:00.000Z");
+//! ```
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use asff_core::{AwsSecurityFinding, Context, ParseOutput, Pipeline};
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_default()
+}
+
+/// The bytes of `testdata/{path}`.
+pub fn testdata(path: &str) -> Vec<u8> {
+    let p = root().join("testdata").join(path);
+    std::fs::read(&p).unwrap_or_else(|e| panic!("reading {}: {e}", p.display()))
+}
+
+/// Every file under `testdata/{dir}` with one of `extensions`, sorted, as paths relative to
+/// `testdata/`.
+pub fn testdata_files(dir: &str, extensions: &[&str]) -> Vec<String> {
+    let base = root().join("testdata");
+    let mut out = Vec::new();
+    let mut stack = vec![base.join(dir)];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p
+                .extension()
+                .and_then(|x| x.to_str())
+                .is_some_and(|x| extensions.contains(&x))
+            {
+                if let Ok(rel) = p.strip_prefix(&base) {
+                    out.push(rel.to_string_lossy().replace('\\', "/"));
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A context with a fixed clock and pipeline, for golden tests.
+pub fn context() -> Context {
+    Context::new("123456789012", "us-east-1")
+        .and_then(|c| c.with_now_rfc3339("2024-01-01T00:00:00Z"))
+        .map(|c| {
+            c.with_pipeline(Pipeline {
+                repository: Some("https://github.com/example/app.git".into()),
+                branch: Some("main".into()),
+                commit: Some("0123456789abcdef0123456789abcdef01234567".into()),
+                build_id: Some("app-build:0f1e2d3c".into()),
+            })
+        })
+        .unwrap_or_else(|e| panic!("fixed context: {e}"))
+}
+
+/// The same context with another build id and clock: Ids must not change.
+pub fn context_later() -> Context {
+    let c = context();
+    let p = Pipeline {
+        build_id: Some("app-build:99999999".into()),
+        ..c.pipeline.clone()
+    };
+    c.with_pipeline(p)
+        .with_now_rfc3339("2025-06-30T12:34:56Z")
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn validator() -> &'static jsonschema::Validator {
+    static V: OnceLock<jsonschema::Validator> = OnceLock::new();
+    V.get_or_init(|| {
+        let p = root().join("schemas/asff-finding.schema.json");
+        let text = std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        let schema: serde_json::Value = serde_json::from_slice(&text).expect("schema is JSON");
+        jsonschema::validator_for(&schema).expect("schema compiles")
+    })
+}
+
+/// The schema errors of one JSON finding, empty when valid.
+pub fn schema_errors(finding: &serde_json::Value) -> Vec<String> {
+    validator()
+        .iter_errors(finding)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect()
+}
+
+/// Panics unless every finding validates against the ASFF schema and Ids are unique.
+pub fn assert_valid(findings: &[AwsSecurityFinding]) {
+    let mut ids = HashSet::new();
+    for f in findings {
+        let v = serde_json::to_value(f).expect("finding serializes");
+        let errors = schema_errors(&v);
+        assert!(errors.is_empty(), "finding {} is not valid ASFF: {errors:#?}", f.id);
+        assert!(ids.insert(f.id.clone()), "duplicate Id {}", f.id);
+    }
+}
+
+/// Panics unless every record was emitted or skipped.
+pub fn assert_accounted(out: &ParseOutput) {
+    assert!(
+        out.is_accounted(),
+        "{} findings + {} skipped != {} records",
+        out.findings.len(),
+        out.skipped.len(),
+        out.records
+    );
+}

@@ -1,1 +1,53 @@
-fn main() {}
+//! `asff-convert`: a scanner report in, ASFF findings out, with a severity gate.
+//!
+//! ```text
+//! asff-convert [--format auto|dependency-check|…] --account-id ID --region REGION
+//!              [--partition P] [--repo NAME] [--branch NAME] [--commit SHA] [--build-id ID]
+//!              [--image REF] [--now RFC3339] [--severity-policy FILE] [--min-severity LABEL]
+//!              [--fail-on LABEL] [--emit findings|batches|summary] [-o FILE] [INPUT | -]
+//! ```
+//!
+//! Exit codes: 0 success; 1 the `--fail-on` gate tripped; 2 usage error or unreadable or
+//! malformed report. stdout carries only data; logs, warnings and summaries go to stderr.
+
+mod cli;
+mod run;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("ASFF_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .init();
+    let args = cli::Args::parse().with_env_defaults(&cli::ProcessEnv);
+    let mut stderr = std::io::stderr().lock();
+    let outcome = run::run(&args, &mut std::io::stdin().lock()).and_then(|o| {
+        run::write_data(args.output.as_deref(), &o.data, &mut std::io::stdout().lock())?;
+        Ok(o)
+    });
+    match outcome {
+        Ok(o) => {
+            let _ = stderr.write_all(o.notes.as_bytes());
+            ExitCode::from(if o.gate_tripped { run::EXIT_GATE } else { run::EXIT_OK })
+        }
+        Err(e) => {
+            let _ = writeln!(stderr, "error: {}", one_line(&e));
+            ExitCode::from(run::EXIT_ERROR)
+        }
+    }
+}
+
+/// The error and its causes on one line.
+fn one_line(e: &anyhow::Error) -> String {
+    e.chain()
+        .map(|c| c.to_string())
+        .collect::<Vec<_>>()
+        .join(": ")
+}

@@ -141,6 +141,17 @@ impl Tool {
         }
     }
 
+    /// Parses a report of this tool with options.
+    pub fn parse_with(
+        self,
+        bytes: &[u8],
+        ctx: &Context,
+        options: &Options,
+    ) -> Result<ParseOutput, ReportError> {
+        let _ = options;
+        self.parse(bytes, ctx)
+    }
+
     /// Parses a report of this tool.
     pub fn parse(self, bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
         match self {
@@ -224,15 +235,32 @@ pub struct Conversion {
     pub output: ParseOutput,
 }
 
+/// Options some tools take besides the context.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Options {
+    /// SonarQube's server base URL, for a SourceUrl back to each issue and hotspot.
+    pub sonar_url: Option<String>,
+}
+
 /// Converts a report: detects the tool unless given, parses, and checks that every record was
 /// emitted or skipped.
 pub fn convert(bytes: &[u8], tool: Option<Tool>, ctx: &Context) -> Result<Conversion, ConvertError> {
+    convert_with(bytes, tool, ctx, &Options::default())
+}
+
+/// [`convert`] with tool options.
+pub fn convert_with(
+    bytes: &[u8],
+    tool: Option<Tool>,
+    ctx: &Context,
+    options: &Options,
+) -> Result<Conversion, ConvertError> {
     let tool = match tool {
         Some(t) => t,
         None => detect(bytes)?,
     };
     let _span = tracing::debug_span!("convert", tool = tool.name()).entered();
-    let output = tool.parse(bytes, ctx)?;
+    let output = tool.parse_with(bytes, ctx, options)?;
     if !output.is_accounted() {
         return Err(ReportError::document(
             tool.name(),

@@ -1,0 +1,252 @@
+//! One run of the CLI: read, convert, filter, gate, write.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::{Read, Write};
+use std::path::Path;
+
+use anyhow::{anyhow, bail, Context as _, Result};
+use asff_core::{AwsSecurityFinding, Context, Label, Pipeline, SeverityPolicy};
+use asff_parsers::{tool_names, Conversion, Tool};
+
+use crate::cli::{Args, Emit};
+
+/// Exit code: success.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: the `--fail-on` gate tripped.
+pub const EXIT_GATE: u8 = 1;
+/// Exit code: usage error, or an unreadable or malformed report.
+pub const EXIT_ERROR: u8 = 2;
+
+/// What a successful run produced.
+pub struct Outcome {
+    /// The bytes for stdout or `-o`.
+    pub data: Vec<u8>,
+    /// Lines for stderr: warnings and the summary.
+    pub notes: String,
+    pub gate_tripped: bool,
+}
+
+/// Builds the context from the arguments (already completed from the environment).
+pub fn context(args: &Args) -> Result<Context> {
+    let account = args.account_id.as_deref().ok_or_else(|| {
+        anyhow!("no AWS account id: pass --account-id or run in CodeBuild (CODEBUILD_BUILD_ARN)")
+    })?;
+    let region = args
+        .region
+        .as_deref()
+        .ok_or_else(|| anyhow!("no AWS region: pass --region or set AWS_REGION"))?;
+    let mut ctx = Context::new(account, region)?;
+    if let Some(p) = &args.partition {
+        ctx = ctx.with_partition(p)?;
+    }
+    if let Some(now) = &args.now {
+        ctx = ctx.with_now_rfc3339(now)?;
+    }
+    if let Some(path) = &args.severity_policy {
+        let bytes = std::fs::read(path)
+            .with_context(|| format!("cannot read the severity policy {}", path.display()))?;
+        let policy = SeverityPolicy::from_json(&bytes)
+            .with_context(|| format!("in {}", path.display()))?;
+        ctx = ctx.with_policy(policy);
+    }
+    Ok(ctx
+        .with_pipeline(Pipeline {
+            repository: args.repo.clone(),
+            branch: args.branch.clone(),
+            commit: args.commit.clone(),
+            build_id: args.build_id.clone(),
+        })
+        .with_image(args.image.clone()))
+}
+
+/// The tool `--format` names, or `None` for `auto`.
+pub fn format(args: &Args) -> Result<Option<Tool>> {
+    if args.format.eq_ignore_ascii_case("auto") {
+        return Ok(None);
+    }
+    match Tool::from_name(&args.format) {
+        Some(t) => Ok(Some(t)),
+        None => bail!(
+            "unknown --format {:?}: expected auto, {}",
+            args.format,
+            tool_names().join(", ")
+        ),
+    }
+}
+
+/// Reads the report from a file or stdin, refusing more than `max` bytes.
+pub fn read_input(input: &str, stdin: &mut dyn Read, max: u64) -> Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    let what = if input == "-" { "stdin".to_string() } else { input.to_string() };
+    let n = if input == "-" {
+        stdin.take(max + 1).read_to_end(&mut buf)
+    } else {
+        let f = std::fs::File::open(input).with_context(|| format!("cannot read {what}"))?;
+        if let Ok(meta) = f.metadata() {
+            if meta.len() > max {
+                bail!("{what} is {} bytes, over the --max-report-size limit of {max} bytes", meta.len());
+            }
+        }
+        f.take(max + 1).read_to_end(&mut buf)
+    }
+    .with_context(|| format!("cannot read {what}"))?;
+    if n as u64 > max {
+        bail!("{what} is over the --max-report-size limit of {max} bytes");
+    }
+    Ok(buf)
+}
+
+/// Converts and renders.
+pub fn run(args: &Args, stdin: &mut dyn Read) -> Result<Outcome> {
+    let ctx = context(args)?;
+    let tool = format(args)?;
+    let bytes = read_input(&args.input, stdin, args.max_report_size)?;
+    let opts = asff_parsers::Options {
+        sonar_url: args.sonar_url.clone(),
+    };
+    let conv = asff_parsers::convert_with(&bytes, tool, &ctx, &opts)?;
+    render(args, conv)
+}
+
+fn render(args: &Args, conv: Conversion) -> Result<Outcome> {
+    let Conversion { tool, mut output } = conv;
+    let by_label = count_by_label(&output.findings);
+    let gate_tripped = args
+        .fail_on
+        .is_some_and(|gate| output.findings.iter().any(|f| f.label().is_some_and(|l| l >= gate)));
+
+    let total = output.findings.len();
+    let findings = std::mem::take(&mut output.findings);
+    let kept: Vec<AwsSecurityFinding> = match args.min_severity {
+        Some(min) => findings
+            .into_iter()
+            .filter(|f| f.label().is_some_and(|l| l >= min))
+            .collect(),
+        None => findings,
+    };
+    let below_min = total - kept.len();
+
+    let summary = summary_table(
+        tool,
+        total,
+        &by_label,
+        &output.skipped_by_reason(),
+        below_min,
+        args,
+        gate_tripped,
+        &output.warnings,
+    );
+
+    let data = match args.emit {
+        Emit::Findings => {
+            let mut v = serde_json::to_vec_pretty(&kept)?;
+            v.push(b'\n');
+            v
+        }
+        Emit::Batches => {
+            let mut v = Vec::new();
+            for batch in asff_core::batch::batches(&kept)? {
+                serde_json::to_writer(&mut v, &serde_json::json!({ "Findings": batch }))?;
+                v.push(b'\n');
+            }
+            v
+        }
+        Emit::Summary => summary.clone().into_bytes(),
+    };
+
+    let mut notes = String::new();
+    for w in &output.warnings {
+        let _ = writeln!(notes, "warning: {w}");
+    }
+    if args.emit != Emit::Summary {
+        notes.push_str(&summary);
+    }
+    Ok(Outcome {
+        data,
+        notes,
+        gate_tripped,
+    })
+}
+
+fn count_by_label(findings: &[AwsSecurityFinding]) -> BTreeMap<Label, usize> {
+    let mut m = BTreeMap::new();
+    for f in findings {
+        if let Some(l) = f.label() {
+            *m.entry(l).or_insert(0) += 1;
+        }
+    }
+    m
+}
+
+#[allow(clippy::too_many_arguments)]
+fn summary_table(
+    tool: Tool,
+    total: usize,
+    by_label: &BTreeMap<Label, usize>,
+    skipped: &BTreeMap<String, usize>,
+    below_min: usize,
+    args: &Args,
+    gate_tripped: bool,
+    warnings: &[String],
+) -> String {
+    let mut s = String::new();
+    let skipped_total: usize = skipped.values().sum();
+    let _ = writeln!(
+        s,
+        "{tool}: {total} findings, {skipped_total} records skipped"
+    );
+    let _ = writeln!(s, "  {:<16}{:>8}", "SEVERITY", "FINDINGS");
+    for l in Label::ALL.iter().rev() {
+        let _ = writeln!(s, "  {:<16}{:>8}", l.as_str(), by_label.get(l).copied().unwrap_or(0));
+    }
+    if !skipped.is_empty() {
+        let _ = writeln!(s, "  {:<24}{:>8}", "SKIPPED (REASON)", "RECORDS");
+        for (reason, n) in skipped {
+            let _ = writeln!(s, "  {:<24}{:>8}", reason, n);
+        }
+    }
+    if let Some(min) = args.min_severity {
+        let _ = writeln!(s, "  left out below {min}: {below_min}");
+    }
+    if !warnings.is_empty() {
+        let _ = writeln!(s, "  WARNINGS");
+        for w in warnings {
+            let _ = writeln!(s, "  - {w}");
+        }
+    }
+    if let Some(gate) = args.fail_on {
+        let at_or_above: usize = by_label.range(gate..).map(|(_, n)| n).sum();
+        let _ = writeln!(
+            s,
+            "  gate --fail-on {gate}: {} ({at_or_above} findings at or above {gate})",
+            if gate_tripped { "FAIL" } else { "pass" }
+        );
+    }
+    s
+}
+
+/// Writes the data to `-o FILE` (atomically: a temporary file renamed into place) or stdout.
+pub fn write_data(output: Option<&Path>, data: &[u8], stdout: &mut dyn Write) -> Result<()> {
+    match output {
+        None => {
+            stdout.write_all(data).context("cannot write to stdout")?;
+            stdout.flush().context("cannot write to stdout")?;
+        }
+        Some(path) => {
+            let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "output".into());
+            let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+            std::fs::write(&tmp, data)
+                .with_context(|| format!("cannot write {}", tmp.display()))?;
+            std::fs::rename(&tmp, path).with_context(|| {
+                let _ = std::fs::remove_file(&tmp);
+                format!("cannot write {}", path.display())
+            })?;
+        }
+    }
+    Ok(())
+}

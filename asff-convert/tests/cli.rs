@@ -1,0 +1,301 @@
+//! The CLI contract, exercised on the built binary with real reports from testdata/.
+
+use std::collections::HashSet;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const DC: &str = "dependency-check/dc-7.4.4-schemaspy-maven-plugin.json";
+
+fn testdata(p: &str) -> String {
+    asff_testkit::root()
+        .join("testdata")
+        .join(p)
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn cmd() -> Command {
+    let mut c = Command::cargo_bin("asff-convert").expect("binary builds");
+    // a clean environment: no CodeBuild or AWS variables leak in from the machine
+    for v in [
+        "CODEBUILD_BUILD_ARN",
+        "CODEBUILD_SOURCE_REPO_URL",
+        "CODEBUILD_SOURCE_VERSION",
+        "CODEBUILD_RESOLVED_SOURCE_VERSION",
+        "CODEBUILD_BUILD_ID",
+        "CODEBUILD_WEBHOOK_HEAD_REF",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+    ] {
+        c.env_remove(v);
+    }
+    c
+}
+
+fn base() -> Command {
+    let mut c = cmd();
+    c.args([
+        "--account-id",
+        "123456789012",
+        "--region",
+        "eu-west-1",
+        "--repo",
+        "https://github.com/example/app.git",
+        "--branch",
+        "main",
+        "--now",
+        "2024-01-01T00:00:00Z",
+    ]);
+    c
+}
+
+fn findings(stdout: &[u8]) -> Vec<Value> {
+    match serde_json::from_slice::<Value>(stdout).expect("stdout is JSON") {
+        Value::Array(v) => v,
+        other => panic!("not an array: {other}"),
+    }
+}
+
+fn label(f: &Value) -> &str {
+    f["Severity"]["Label"].as_str().unwrap_or("")
+}
+
+#[test]
+fn converts_a_real_report_to_valid_findings() {
+    let out = base().arg(testdata(DC)).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let fs = findings(&out.stdout);
+    assert!(!fs.is_empty());
+    let mut ids = HashSet::new();
+    for f in &fs {
+        let errors = asff_testkit::schema_errors(f);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert!(ids.insert(f["Id"].as_str().unwrap().to_string()));
+        assert_eq!(f["AwsAccountId"], "123456789012");
+        assert_eq!(
+            f["ProductArn"],
+            "arn:aws:securityhub:eu-west-1:123456789012:product/123456789012/default"
+        );
+        assert_eq!(f["CreatedAt"], "2024-01-01T00:00:00.000Z");
+    }
+    // the summary goes to stderr, not stdout
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("dependency-check:") && err.contains("findings"), "{err}");
+}
+
+#[test]
+fn stdin_and_detection() {
+    let report = std::fs::read(testdata(DC)).unwrap();
+    let out = base().arg("-").write_stdin(report.clone()).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let from_file = base().arg(testdata(DC)).output().unwrap();
+    assert_eq!(out.stdout, from_file.stdout);
+    // and without an input argument at all
+    let out = base().write_stdin(report).output().unwrap();
+    assert_eq!(out.stdout, from_file.stdout);
+}
+
+#[test]
+fn ids_do_not_depend_on_build_id_or_clock() {
+    let a = base().args(["--build-id", "b:1"]).arg(testdata(DC)).output().unwrap();
+    let mut c = cmd();
+    c.args([
+        "--account-id",
+        "123456789012",
+        "--region",
+        "eu-west-1",
+        "--repo",
+        "git@github.com:example/app.git",
+        "--branch",
+        "main",
+        "--build-id",
+        "b:2",
+        "--now",
+        "2030-05-05T05:05:05Z",
+    ]);
+    let b = c.arg(testdata(DC)).output().unwrap();
+    let ids = |o: &[u8]| -> Vec<String> {
+        findings(o)
+            .iter()
+            .map(|f| f["Id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(ids(&a.stdout), ids(&b.stdout));
+    assert_ne!(a.stdout, b.stdout, "timestamps and build ids do differ");
+}
+
+#[test]
+fn batches_are_request_sized_lines() {
+    let all = findings(&base().arg(testdata(DC)).output().unwrap().stdout);
+    let out = base().args(["--emit", "batches"]).arg(testdata(DC)).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut n = 0;
+    for line in text.lines() {
+        assert!(line.len() <= 6_000_000);
+        let v: Value = serde_json::from_str(line).unwrap();
+        let batch = v["Findings"].as_array().unwrap();
+        assert!(!batch.is_empty() && batch.len() <= 100);
+        n += batch.len();
+    }
+    assert_eq!(n, all.len());
+}
+
+#[test]
+fn summary_is_a_table_on_stdout() {
+    let out = base().args(["--emit", "summary"]).arg(testdata(DC)).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    for l in ["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "SEVERITY"] {
+        assert!(text.contains(l), "{text}");
+    }
+    assert!(serde_json::from_str::<Value>(&text).is_err(), "not JSON");
+}
+
+#[test]
+fn gate_and_min_severity() {
+    let all = findings(&base().arg(testdata(DC)).output().unwrap().stdout);
+    let highest = all.iter().map(label).max_by_key(|l| rank(l)).unwrap().to_string();
+    // a gate at the highest label present trips
+    let out = base().args(["--fail-on", &highest]).arg(testdata(DC)).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(findings(&out.stdout).len(), all.len(), "data is still written");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("FAIL"));
+    // a gate above it passes
+    if highest != "CRITICAL" {
+        let out = base().args(["--fail-on", "critical"]).arg(testdata(DC)).output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+    }
+    let out = base().args(["--min-severity", "HIGH"]).arg(testdata(DC)).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let kept = findings(&out.stdout);
+    assert!(kept.iter().all(|f| rank(label(f)) >= rank("HIGH")));
+    assert_eq!(
+        kept.len(),
+        all.iter().filter(|f| rank(label(f)) >= rank("HIGH")).count()
+    );
+}
+
+fn rank(l: &str) -> u8 {
+    match l {
+        "INFORMATIONAL" => 0,
+        "LOW" => 1,
+        "MEDIUM" => 2,
+        "HIGH" => 3,
+        "CRITICAL" => 4,
+        other => panic!("label {other}"),
+    }
+}
+
+#[test]
+fn severity_policy_overrides_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("policy.json");
+    std::fs::write(
+        &policy,
+        r#"{"version":1,"overrides":[{"tool":"dependency-check","label":"CRITICAL","reason":"test"}]}"#,
+    )
+    .unwrap();
+    let out = base()
+        .arg("--severity-policy")
+        .arg(&policy)
+        .arg(testdata(DC))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    for f in findings(&out.stdout) {
+        assert_eq!(label(&f), "CRITICAL");
+        assert_eq!(f["FindingProviderFields"]["Severity"]["Label"], "CRITICAL");
+        assert!(f["Severity"]["Original"].is_string(), "original kept");
+    }
+    std::fs::write(&policy, r#"{"version":1,"overrides":[{"label":"LOW"}]}"#).unwrap();
+    let out = base().arg("--severity-policy").arg(&policy).arg(testdata(DC)).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn output_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("findings.json");
+    let out = base().arg("-o").arg(&file).arg(testdata(DC)).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+    assert!(!findings(&std::fs::read(&file).unwrap()).is_empty());
+}
+
+#[test]
+fn codebuild_environment_supplies_defaults() {
+    let out = cmd()
+        .env(
+            "CODEBUILD_BUILD_ARN",
+            "arn:aws:codebuild:ap-southeast-2:210987654321:build/app:0f1e",
+        )
+        .env("AWS_REGION", "ap-southeast-2")
+        .env("CODEBUILD_SOURCE_REPO_URL", "https://github.com/example/app")
+        .env("CODEBUILD_SOURCE_VERSION", "refs/heads/release")
+        .env("CODEBUILD_BUILD_ID", "app:0f1e")
+        .arg(testdata(DC))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let f = &findings(&out.stdout)[0];
+    assert_eq!(f["AwsAccountId"], "210987654321");
+    assert!(f["ProductArn"].as_str().unwrap().contains(":ap-southeast-2:"));
+    assert!(f["GeneratorId"].as_str().unwrap().contains("github.com/example/app@release"));
+    assert_eq!(f["ProductFields"]["asff/BuildId"], "app:0f1e");
+}
+
+fn assert_error(out: &std::process::Output, needles: &[&str]) {
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "nothing on stdout on error");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim_end().lines().count(), 1, "one message: {err}");
+    for n in needles {
+        assert!(err.contains(n), "{n:?} not in {err}");
+    }
+}
+
+#[test]
+fn usage_errors() {
+    let out = cmd().args(["--region", "us-east-1"]).arg(testdata(DC)).output().unwrap();
+    assert_error(&out, &["account"]);
+    let out = cmd().args(["--account-id", "123456789012"]).arg(testdata(DC)).output().unwrap();
+    assert_error(&out, &["region"]);
+    let out = base().args(["--format", "nessus"]).arg(testdata(DC)).output().unwrap();
+    assert_error(&out, &["nessus", "dependency-check", "zap"]);
+    let out = base().arg("/nonexistent/report.json").output().unwrap();
+    assert_error(&out, &["/nonexistent/report.json"]);
+    let out = base().args(["--fail-on", "SEVERE"]).arg(testdata(DC)).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn malformed_reports() {
+    let report = std::fs::read(testdata(DC)).unwrap();
+    // truncated
+    let out = base()
+        .args(["--format", "dependency-check"])
+        .write_stdin(report[..report.len() / 2].to_vec())
+        .output()
+        .unwrap();
+    assert_error(&out, &["dependency-check report", "line 1"]);
+    // empty
+    let out = base().write_stdin(Vec::new()).output().unwrap();
+    assert_error(&out, &["empty"]);
+    // unknown
+    let out = base().write_stdin(br#"{"hello":"world"}"#.to_vec()).output().unwrap();
+    assert_error(&out, &["unknown report format", "hello", "dependency-check", "zap"]);
+    // wrong types at a path
+    let out = base()
+        .args(["--format", "dependency-check"])
+        .write_stdin(br#"{"reportSchema":"1.1","scanInfo":{},"dependencies":5}"#.to_vec())
+        .output()
+        .unwrap();
+    assert_error(&out, &["dependency-check report", "$.dependencies"]);
+    // over the size limit
+    let out = base().args(["--max-report-size", "100"]).arg(testdata(DC)).output().unwrap();
+    assert_error(&out, &["--max-report-size"]);
+}

@@ -75,6 +75,12 @@ pub struct Args {
     #[arg(long, value_name = "URL")]
     pub sonar_url: Option<String>,
 
+    /// The previous run's findings of the same scope (a JSON array of findings, or batches
+    /// lines): first-seen times are carried over, and the findings no longer reported are
+    /// emitted again as ARCHIVED records.
+    #[arg(long, value_name = "FILE")]
+    pub previous: Option<PathBuf>,
+
     /// Write the data to FILE instead of stdout.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,

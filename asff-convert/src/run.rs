@@ -106,11 +106,103 @@ pub fn run(args: &Args, stdin: &mut dyn Read) -> Result<Outcome> {
         sonar_url: args.sonar_url.clone(),
     };
     let conv = asff_parsers::convert_with(&bytes, tool, &ctx, &opts)?;
-    render(args, conv)
+    render(args, &ctx, conv)
 }
 
-fn render(args: &Args, conv: Conversion) -> Result<Outcome> {
+/// Reads the previous run's findings: a JSON array of findings, or `{"Findings":[…]}` lines.
+pub fn read_previous(path: &Path) -> Result<Vec<AwsSecurityFinding>> {
+    let bytes = std::fs::read(path)
+        .with_context(|| format!("cannot read the previous findings {}", path.display()))?;
+    let what = || format!("previous findings {}", path.display());
+    let trimmed = asff_core::sniff::trim_start(&bytes);
+    if trimmed.starts_with(b"[") {
+        return serde_json::from_slice(trimmed).with_context(what);
+    }
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    struct Batch {
+        findings: Vec<AwsSecurityFinding>,
+    }
+    let mut out = Vec::new();
+    for (i, line) in trimmed.split(|b| *b == b'\n').enumerate() {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let b: Batch = serde_json::from_slice(line)
+            .with_context(|| format!("line {}", i + 1))
+            .with_context(what)?;
+        out.extend(b.findings);
+    }
+    Ok(out)
+}
+
+/// The lifecycle against the previous run: per scope (GeneratorId) of this report, the
+/// findings with first-seen times carried over, plus ARCHIVED records for the previous run's
+/// active findings of those scopes that this report no longer has.
+struct Lifecycle {
+    archived: Vec<AwsSecurityFinding>,
+    reactivated: usize,
+}
+
+fn apply_previous(
+    tool: Tool,
+    ctx: &Context,
+    findings: &mut Vec<AwsSecurityFinding>,
+    previous: &[AwsSecurityFinding],
+) -> Result<Lifecycle> {
+    let mut scopes: Vec<String> = findings.iter().map(|f| f.generator_id.clone()).collect();
+    scopes.sort();
+    scopes.dedup();
+    if scopes.is_empty() {
+        // A clean report: its scope is the pipeline's for code scanners, the image's when
+        // given, else the one scope of this tool in the previous findings.
+        let prefix = format!("{}/", tool.name());
+        let mut prev_scopes: Vec<&str> = previous
+            .iter()
+            .map(|f| f.generator_id.as_str())
+            .filter(|g| g.starts_with(&prefix))
+            .collect();
+        prev_scopes.sort();
+        prev_scopes.dedup();
+        let own = match &ctx.image {
+            Some(image) => asff_core::id::generator_id(tool.name(), &asff_core::Scope::image(image)),
+            None => asff_core::id::generator_id(tool.name(), &ctx.code_scope()),
+        };
+        if prev_scopes.contains(&own.as_str()) || prev_scopes.len() != 1 {
+            scopes.push(own);
+        } else {
+            scopes.extend(prev_scopes.iter().map(|s| s.to_string()));
+        }
+    }
+    let mut by_scope: BTreeMap<String, Vec<AwsSecurityFinding>> = BTreeMap::new();
+    for f in std::mem::take(findings) {
+        by_scope.entry(f.generator_id.clone()).or_default().push(f);
+    }
+    let mut archived = Vec::new();
+    let mut reactivated = 0;
+    for scope in scopes {
+        let state = asff_core::lifecycle::ScopeState::from_findings(&scope, previous);
+        let current = by_scope.remove(&scope).unwrap_or_default();
+        let r = asff_core::lifecycle::reconcile(&state, current, ctx.now())?;
+        findings.extend(r.current);
+        archived.extend(r.archived);
+        reactivated += r.reactivated;
+    }
+    Ok(Lifecycle {
+        archived,
+        reactivated,
+    })
+}
+
+fn render(args: &Args, ctx: &Context, conv: Conversion) -> Result<Outcome> {
     let Conversion { tool, mut output } = conv;
+    let lifecycle = match &args.previous {
+        Some(path) => {
+            let previous = read_previous(path)?;
+            Some(apply_previous(tool, ctx, &mut output.findings, &previous)?)
+        }
+        None => None,
+    };
     let by_label = count_by_label(&output.findings);
     let gate_tripped = args
         .fail_on
@@ -118,7 +210,7 @@ fn render(args: &Args, conv: Conversion) -> Result<Outcome> {
 
     let total = output.findings.len();
     let findings = std::mem::take(&mut output.findings);
-    let kept: Vec<AwsSecurityFinding> = match args.min_severity {
+    let mut kept: Vec<AwsSecurityFinding> = match args.min_severity {
         Some(min) => findings
             .into_iter()
             .filter(|f| f.label().is_some_and(|l| l >= min))
@@ -126,8 +218,16 @@ fn render(args: &Args, conv: Conversion) -> Result<Outcome> {
         None => findings,
     };
     let below_min = total - kept.len();
+    let (archived, reactivated) = match lifecycle {
+        Some(l) => {
+            let n = l.archived.len();
+            kept.extend(l.archived);
+            (Some(n), l.reactivated)
+        }
+        None => (None, 0),
+    };
 
-    let summary = summary_table(
+    let mut summary = summary_table(
         tool,
         total,
         &by_label,
@@ -137,6 +237,12 @@ fn render(args: &Args, conv: Conversion) -> Result<Outcome> {
         gate_tripped,
         &output.warnings,
     );
+    if let Some(n) = archived {
+        let _ = writeln!(
+            summary,
+            "  against --previous: {n} archived (no longer reported), {reactivated} reactivated"
+        );
+    }
 
     let data = match args.emit {
         Emit::Findings => {

@@ -299,3 +299,66 @@ fn malformed_reports() {
     let out = base().args(["--max-report-size", "100"]).arg(testdata(DC)).output().unwrap();
     assert_error(&out, &["--max-report-size"]);
 }
+
+#[test]
+fn previous_run_archives_what_is_gone_and_keeps_first_seen() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = base().arg(testdata(DC)).output().unwrap();
+    assert_eq!(first.status.code(), Some(0));
+    let mut prev = findings(&first.stdout);
+    let n = prev.len();
+    // a finding the scanner no longer reports, and one of another scope
+    let mut gone = prev[0].clone();
+    gone["Id"] = Value::from(format!("{}-gone", gone["Id"].as_str().unwrap()));
+    let mut other = prev[0].clone();
+    other["Id"] = Value::from("other-scope-finding");
+    other["GeneratorId"] = Value::from("dependency-check/github.com/example/other@main");
+    prev.push(gone);
+    prev.push(other);
+    let prev_path = dir.path().join("previous.json");
+    std::fs::write(&prev_path, serde_json::to_vec(&prev).unwrap()).unwrap();
+
+    let mut c = cmd();
+    c.args([
+        "--account-id",
+        "123456789012",
+        "--region",
+        "eu-west-1",
+        "--repo",
+        "https://github.com/example/app.git",
+        "--branch",
+        "main",
+        "--now",
+        "2024-02-01T00:00:00Z",
+    ]);
+    let out = c.arg("--previous").arg(&prev_path).arg(testdata(DC)).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let now = findings(&out.stdout);
+    assert_eq!(now.len(), n + 1, "current findings plus one archived record");
+    let archived: Vec<&Value> = now.iter().filter(|f| f["RecordState"] == "ARCHIVED").collect();
+    assert_eq!(archived.len(), 1);
+    assert!(archived[0]["Id"].as_str().unwrap().ends_with("-gone"));
+    assert_eq!(archived[0]["UpdatedAt"], "2024-02-01T00:00:00.000Z");
+    for f in now.iter().filter(|f| f["RecordState"] == "ACTIVE") {
+        assert_eq!(f["CreatedAt"], "2024-01-01T00:00:00.000Z", "first seen carried over");
+        assert_eq!(f["FirstObservedAt"], "2024-01-01T00:00:00.000Z");
+        assert_eq!(f["UpdatedAt"], "2024-02-01T00:00:00.000Z");
+    }
+    assert!(now.iter().all(|f| f["Id"] != "other-scope-finding"), "other scopes untouched");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 archived"));
+}
+
+#[test]
+fn previous_run_with_a_clean_report_archives_everything_of_the_scope() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = base().arg(testdata(DC)).output().unwrap();
+    let prev_path = dir.path().join("previous.json");
+    std::fs::write(&prev_path, &first.stdout).unwrap();
+    let n = findings(&first.stdout).len();
+    let clean = testdata("dependency-check/defectdojo-dc_empty.xml");
+    let out = base().arg("--previous").arg(&prev_path).arg(clean).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let now = findings(&out.stdout);
+    assert_eq!(now.len(), n);
+    assert!(now.iter().all(|f| f["RecordState"] == "ARCHIVED"));
+}

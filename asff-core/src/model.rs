@@ -29,7 +29,8 @@ pub struct AwsSecurityFinding {
     pub product_arn: String,
     pub generator_id: String,
     pub aws_account_id: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Required by BatchImportFindings, so always written (even when empty, as read).
+    #[serde(default)]
     pub types: Vec<String>,
     pub created_at: String,
     pub updated_at: String,

@@ -1,0 +1,126 @@
+//! The scanned image: the scope of the findings (its repository) and their resource.
+
+use asff_core::context::{image_digest, image_repository, image_tag};
+use asff_core::model::{ContainerDetails, FieldMap, Resource, ResourceDetails};
+use asff_core::{Context, Scope};
+
+/// What is known about the scanned image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Image {
+    /// `registry/repository` without tag or digest; the scope of the findings. When only the
+    /// digest is known, the digest.
+    pub repository: String,
+    pub tag: Option<String>,
+    /// The manifest digest (`sha256:…`).
+    pub digest: Option<String>,
+    /// Whether the repository is unknown and the scope was built from the digest.
+    pub digest_only: bool,
+}
+
+impl Image {
+    /// The image named by a reference (`registry/repo:tag@sha256:…`); `digest` (the scanned
+    /// image's, from the report) wins over a digest in the reference.
+    pub fn from_reference(reference: &str, digest: Option<&str>) -> Image {
+        Image {
+            repository: image_repository(reference),
+            tag: image_tag(reference),
+            digest: digest
+                .map(str::to_string)
+                .or_else(|| image_digest(reference)),
+            digest_only: false,
+        }
+    }
+
+    /// An image known only by its digest (or not at all).
+    pub fn from_digest(digest: Option<&str>) -> Image {
+        Image {
+            repository: digest.unwrap_or("unknown-image").to_string(),
+            tag: None,
+            digest: digest.map(str::to_string),
+            digest_only: true,
+        }
+    }
+
+    /// The scope of the findings: the image repository, whatever the tag or digest.
+    pub fn scope(&self) -> Scope {
+        Scope::Image {
+            repository: self.repository.clone(),
+        }
+    }
+
+    /// `repository:tag`, or the repository alone.
+    pub fn name(&self) -> String {
+        match &self.tag {
+            Some(t) if !self.digest_only => format!("{}:{t}", self.repository),
+            _ => self.repository.clone(),
+        }
+    }
+
+    /// The full reference: `repository:tag@digest`, as far as known.
+    pub fn reference(&self) -> String {
+        match &self.digest {
+            Some(d) if !self.digest_only => format!("{}@{d}", self.name()),
+            _ => self.name(),
+        }
+    }
+
+    /// The resource of the findings: a `Container` whose Id is the full image reference, with
+    /// the digest and tag in the details.
+    pub fn resource(&self, ctx: &Context, mut other: FieldMap) -> Resource {
+        if !self.digest_only {
+            other.insert("ImageRepository".into(), self.repository.clone());
+        }
+        if let Some(t) = &self.tag {
+            other.insert("ImageTag".into(), t.clone());
+        }
+        if let Some(d) = &self.digest {
+            other.insert("ImageDigest".into(), d.clone());
+        }
+        Resource {
+            kind: "Container".into(),
+            id: self.reference(),
+            partition: Some(ctx.partition().to_string()),
+            region: Some(ctx.region().to_string()),
+            details: Some(ResourceDetails {
+                other,
+                container: Some(ContainerDetails {
+                    // an image known only by its digest has no name
+                    image_name: (!self.digest_only).then(|| self.name()),
+                    image_id: self.digest.clone(),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references() {
+        let i = Image::from_reference("registry.example.com:5000/team/app:1.2", Some("sha256:abc"));
+        assert_eq!(i.repository, "registry.example.com:5000/team/app");
+        assert_eq!(i.name(), "registry.example.com:5000/team/app:1.2");
+        assert_eq!(
+            i.reference(),
+            "registry.example.com:5000/team/app:1.2@sha256:abc"
+        );
+        let i = Image::from_reference("app@sha256:def", Some("sha256:abc"));
+        assert_eq!(i.digest.as_deref(), Some("sha256:abc"));
+        assert_eq!(i.reference(), "app@sha256:abc");
+        let i = Image::from_reference("app@sha256:def", None);
+        assert_eq!(i.reference(), "app@sha256:def");
+        let i = Image::from_digest(Some("sha256:abc"));
+        assert_eq!(i.reference(), "sha256:abc");
+        assert_eq!(
+            i.scope(),
+            Scope::Image {
+                repository: "sha256:abc".into()
+            }
+        );
+    }
+}

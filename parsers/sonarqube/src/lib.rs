@@ -1,7 +1,84 @@
-//! SonarQube reports to ASFF findings. (Not implemented yet.)
+//! SonarQube's Web API responses to ASFF findings: `api/issues/search` in every layout from 7.x
+//! to today, and `api/hotspots/search`.
+//!
+//! A pipeline saves what the server answers: one response page, or (a search returns at most
+//! 10,000 results and a page at most 500, so pipelines page) a JSON array of several pages.
+//! Issue and hotspot pages may be mixed in one array. A page that holds fewer records than its
+//! `paging.total` says adds a warning that the report is incomplete.
+//!
+//! # Mapping
+//! - **Records**: every issue and every hotspot. One finding per open issue and per hotspot to
+//!   review; the others are skipped with a reason:
+//!   - issues with `issueStatus` (10.4 and later; `simpleStatus` in previews) FIXED → `fixed`,
+//!     FALSE_POSITIVE → `false positive`, ACCEPTED → `accepted`, CLOSED → `closed`;
+//!   - in layouts without `issueStatus`: `status` CLOSED → `closed`, RESOLVED → by its
+//!     `resolution` (FIXED → `fixed`, FALSE-POSITIVE → `false positive`, WONTFIX → `accepted`,
+//!     REMOVED → `closed`, none → `resolved`);
+//!   - hotspots (and the SECURITY_HOTSPOT issues of 7.3 to 8.1 searches) REVIEWED as SAFE →
+//!     `reviewed safe` or as FIXED → `reviewed fixed` (ACKNOWLEDGED ones stay findings);
+//!   - a key seen before in the file → `duplicate key` (pages fetched while results shifted
+//!     repeat records; the first is kept and a warning names the key).
+//! - **Severity**: the severity of the issue's SECURITY impact when it has one; else its highest
+//!   impact severity; else the legacy severity. Hotspots: `vulnerabilityProbability`. The
+//!   words map BLOCKER → CRITICAL, CRITICAL and HIGH → HIGH, MAJOR and MEDIUM → MEDIUM, MINOR
+//!   and LOW → LOW, INFO → INFORMATIONAL; an unknown or missing word is MEDIUM with a warning.
+//!   The word that decided is `Severity.Original`; the policy can match the rule key or a
+//!   `CWE-n` from the tags.
+//! - **Id**: the scope (`Context::code_scope`: repository and branch) and the issue or hotspot
+//!   key, which the server keeps stable for the life of the issue.
+//! - **Types**: the ASFF taxonomy defines no category for code quality. Security findings (type
+//!   VULNERABILITY or SECURITY_HOTSPOT, a SECURITY impact, every hotspot) are
+//!   `Software and Configuration Checks/Vulnerabilities`: a hotspot is security-sensitive code,
+//!   not a code smell. Bugs and code smells get the namespace alone,
+//!   `Software and Configuration Checks` (a partial path the taxonomy allows), rather than a
+//!   defined category that would misstate them (`Industry and Regulatory Standards` is for
+//!   compliance controls, `AWS Security Best Practices` for AWS resources); their SonarQube
+//!   type and impacts are in `sonarqube/Type` and `sonarqube/Impacts`.
+//! - **Kept**: component and file path, line and text range (resource details), rule and rule
+//!   name, message, tags, CWE and OWASP references from tags (`cwe-79`, `owasp-a1`), status,
+//!   clean code attribute, effort, author, dates (`creationDate` → FirstObservedAt), the
+//!   secondary locations of flows (one line each, cut at whole lines within the product field
+//!   limit, with their count), and with a server base URL ([`Options::server_url`]) a
+//!   SourceUrl back to the issue (`{base}/project/issues?id={project}&open={key}`) or hotspot
+//!   (`{base}/security_hotspots?id={project}&hotspots={key}`), plus the rule's page as
+//!   remediation.
+//!
+//! ```
+//! use asff_core::{Context, Label};
+//!
+//! let report = br#"{
+//!   "paging": {"pageIndex": 1, "pageSize": 100, "total": 2},
+//!   "issues": [
+//!     {"key": "AY1", "rule": "java:S2076", "component": "app:src/Run.java", "project": "app",
+//!      "line": 12, "message": "Make sure this command is safe.", "issueStatus": "OPEN",
+//!      "impacts": [{"softwareQuality": "SECURITY", "severity": "BLOCKER"}],
+//!      "tags": ["cwe-78", "owasp-a1"]},
+//!     {"key": "AY2", "rule": "java:S1144", "component": "app:src/Run.java", "project": "app",
+//!      "severity": "MAJOR", "type": "CODE_SMELL", "status": "RESOLVED", "resolution": "WONTFIX"}
+//!   ]
+//! }"#;
+//! let ctx = Context::new("123456789012", "us-east-1")?;
+//! let opts = asff_sonarqube::Options { server_url: Some("https://sonar.example.com/".into()) };
+//! let out = asff_sonarqube::parse_with(report, &ctx, &opts)?;
+//! assert_eq!((out.records, out.findings.len()), (2, 1));
+//! assert_eq!(out.skipped[0].reason, "accepted");
+//! let f = &out.findings[0];
+//! assert_eq!(f.label(), Some(Label::Critical));
+//! assert_eq!(f.types, ["Software and Configuration Checks/Vulnerabilities"]);
+//! assert_eq!(f.source_url.as_deref(), Some("https://sonar.example.com/project/issues?id=app&open=AY1"));
+//! assert_eq!(f.product_fields["sonarqube/CWE"], "CWE-78");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
+mod convert;
+mod model;
+
+use asff_core::report::parse_json;
 use asff_core::sniff::Sniff;
 use asff_core::{Context, ParseOutput, ReportError, ToolInfo};
+
+use crate::convert::Document;
+use crate::model::Page;
 
 /// The tool.
 pub const TOOL: ToolInfo = ToolInfo {
@@ -10,12 +87,50 @@ pub const TOOL: ToolInfo = ToolInfo {
     company_name: "SonarSource",
 };
 
-/// Whether a report looks like this tool's.
-pub fn detect(_sniff: &Sniff) -> bool {
-    false
+/// What the conversion needs besides the report and the context.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Options {
+    /// The server's base URL (`https://sonar.example.com`, with a context path if any): each
+    /// finding then links back to its issue or hotspot.
+    pub server_url: Option<String>,
 }
 
-/// Converts a report.
-pub fn parse(_bytes: &[u8], _ctx: &Context) -> Result<ParseOutput, ReportError> {
-    Err(ReportError::document(TOOL.name, "this format is not implemented yet"))
+/// Whether a report looks like a SonarQube issues search (`issues` with `paging`,
+/// `components` or `total`) or hotspots search (`hotspots` with `paging`), or an array whose
+/// first element is one.
+pub fn detect(sniff: &Sniff) -> bool {
+    let issues = sniff.has_keys(&["issues"])
+        && ["paging", "components", "total"]
+            .iter()
+            .any(|k| sniff.has_keys(&[k]));
+    let hotspots = sniff.has_keys(&["hotspots", "paging"]);
+    issues || hotspots
+}
+
+/// Converts a report without a server URL (no SourceUrl). See [`parse_with`].
+pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
+    parse_with(bytes, ctx, &Options::default())
+}
+
+/// Converts a report: one response page or a JSON array of pages.
+pub fn parse_with(
+    bytes: &[u8],
+    ctx: &Context,
+    options: &Options,
+) -> Result<ParseOutput, ReportError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
+    let doc = if first == Some(b'[') {
+        Document::Many(parse_json::<Vec<Page>>(TOOL.name, bytes)?)
+    } else {
+        Document::One(parse_json::<Page>(TOOL.name, bytes)?)
+    };
+    let out = convert::convert(&doc, ctx, options)?;
+    tracing::debug!(
+        records = out.records,
+        findings = out.findings.len(),
+        skipped = out.skipped.len(),
+        "converted a SonarQube report"
+    );
+    Ok(out)
 }

@@ -1,0 +1,735 @@
+//! SonarQube issues and hotspots to drafts.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use asff_core::context::format_timestamp;
+use asff_core::model::FieldMap;
+use asff_core::{
+    build, repository_resource, Context, Draft, Label, ParseOutput, ReportError, Scope,
+};
+use time::format_description::well_known::Rfc3339;
+use time::macros::format_description;
+use time::OffsetDateTime;
+
+use crate::model::{Component, Flow, Hotspot, Issue, Page, Severity, TextRange};
+use crate::{Options, TOOL};
+
+/// The type of security issues and hotspots.
+pub(crate) const TYPE_SECURITY: &str = "Software and Configuration Checks/Vulnerabilities";
+/// The type of bugs and code smells: the namespace alone (see the crate docs).
+pub(crate) const TYPE_QUALITY: &str = "Software and Configuration Checks";
+
+/// The longest text of secondary locations kept in one product field.
+const SECONDARY_MAX: usize = 1900;
+
+/// A response as saved: one page, or an array of pages.
+pub(crate) enum Document {
+    One(Page),
+    Many(Vec<Page>),
+}
+
+impl Document {
+    /// The pages with the JSON path of each.
+    fn pages(&self) -> Vec<(String, &Page)> {
+        match self {
+            Document::One(p) => vec![("$".to_string(), p)],
+            Document::Many(ps) => ps
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (format!("$[{i}]"), p))
+                .collect(),
+        }
+    }
+}
+
+struct Conv<'a> {
+    ctx: &'a Context,
+    server: Option<String>,
+    scope: Scope,
+    components: HashMap<&'a str, &'a Component>,
+    rules: HashMap<&'a str, &'a str>,
+    seen: HashSet<&'a str>,
+    duplicates: BTreeMap<&'a str, usize>,
+    unknown_words: BTreeSet<String>,
+    no_severity: usize,
+    out: ParseOutput,
+}
+
+/// Converts every page.
+pub(crate) fn convert(
+    doc: &Document,
+    ctx: &Context,
+    opts: &Options,
+) -> Result<ParseOutput, ReportError> {
+    let pages = doc.pages();
+    if let Document::Many(ps) = doc {
+        if ps.is_empty() {
+            tracing::warn!("an empty array of SonarQube pages");
+        }
+    }
+    let mut c = Conv {
+        ctx,
+        server: opts
+            .server_url
+            .as_deref()
+            .map(|u| u.trim().trim_end_matches('/').to_string())
+            .filter(|u| !u.is_empty()),
+        scope: ctx.code_scope(),
+        components: HashMap::new(),
+        rules: HashMap::new(),
+        seen: HashSet::new(),
+        duplicates: BTreeMap::new(),
+        unknown_words: BTreeSet::new(),
+        no_severity: 0,
+        out: ParseOutput::default(),
+    };
+    for (path, page) in &pages {
+        if page.issues.is_none() && page.hotspots.is_none() {
+            return Err(ReportError::at_path(
+                TOOL.name,
+                path.clone(),
+                "neither `issues` nor `hotspots`: not a response of api/issues/search or api/hotspots/search",
+            ));
+        }
+        for comp in page.components.iter().flatten() {
+            c.components.entry(comp.key.as_str()).or_insert(comp);
+        }
+        for rule in page.rules.iter().flatten() {
+            if let Some(name) = rule.name.as_deref() {
+                c.rules.entry(rule.key.as_str()).or_insert(name);
+            }
+        }
+    }
+
+    let (mut issue_count, mut hotspot_count) = (0usize, 0usize);
+    let (mut issue_total, mut hotspot_total) = (None::<u64>, None::<u64>);
+    for (path, page) in &pages {
+        let total = page.paging.as_ref().and_then(|p| p.total).or(page.total);
+        if let Some(issues) = &page.issues {
+            issue_count += issues.len();
+            issue_total = issue_total.max(total);
+            for (i, issue) in issues.iter().enumerate() {
+                c.out.records += 1;
+                c.issue(format!("{path}.issues[{i}]"), issue)?;
+            }
+        }
+        if let Some(hotspots) = &page.hotspots {
+            hotspot_count += hotspots.len();
+            hotspot_total = hotspot_total.max(total);
+            for (i, hotspot) in hotspots.iter().enumerate() {
+                c.out.records += 1;
+                c.hotspot(format!("{path}.hotspots[{i}]"), hotspot)?;
+            }
+        }
+    }
+
+    for (what, count, total) in [
+        ("issues", issue_count, issue_total),
+        ("hotspots", hotspot_count, hotspot_total),
+    ] {
+        if let Some(total) = total.filter(|t| (count as u64) < *t) {
+            let limit = if total > 10_000 {
+                " (a search returns at most 10,000 results: narrow it, e.g. by component or date)"
+            } else {
+                ""
+            };
+            c.out.warnings.push(format!(
+                "the report holds {count} of the {total} {what} the server found: save every page (p=1, 2, …) as one JSON array{limit}"
+            ));
+        }
+    }
+    for (key, n) in &c.duplicates {
+        c.out.warnings.push(format!(
+            "key {key} appears {} times (pages fetched while the server's results changed?): the first is kept",
+            n + 1
+        ));
+    }
+    for w in &c.unknown_words {
+        c.out
+            .warnings
+            .push(format!("unknown SonarQube severity {w:?} taken as MEDIUM"));
+    }
+    if c.no_severity > 0 {
+        c.out.warnings.push(format!(
+            "{} records have no severity: taken as MEDIUM",
+            c.no_severity
+        ));
+    }
+    Ok(c.out)
+}
+
+impl<'a> Conv<'a> {
+    /// Whether the key was seen before; a repeated key is skipped.
+    fn repeated(&mut self, path: &str, key: &'a str) -> bool {
+        if self.seen.insert(key) {
+            return false;
+        }
+        *self.duplicates.entry(key).or_insert(0) += 1;
+        self.out.skip(path, "duplicate key");
+        true
+    }
+
+    fn issue(&mut self, path: String, issue: &'a Issue) -> Result<(), ReportError> {
+        if self.repeated(&path, &issue.key) {
+            return Ok(());
+        }
+        if let Some(reason) = issue_skip_reason(issue) {
+            self.out.skip(path, reason);
+            return Ok(());
+        }
+        let impacts = issue.impacts.as_deref().unwrap_or_default();
+        let is_security = issue.kind.as_deref().is_some_and(|k| {
+            k.eq_ignore_ascii_case("VULNERABILITY") || k.eq_ignore_ascii_case("SECURITY_HOTSPOT")
+        }) || impacts
+            .iter()
+            .any(|i| i.software_quality.eq_ignore_ascii_case("SECURITY"));
+        let severity = issue_severity(issue);
+        let (label, original) = self.label(severity, &path);
+
+        let file = self.file_of(issue.component.as_deref(), issue.project.as_deref());
+        let line = issue.line.or(issue.text_range.and_then(|r| r.start_line));
+        let location = location_text(file.as_deref(), issue.project.as_deref(), line);
+        let rule = issue.rule.as_deref();
+        let rule_name = rule.and_then(|r| self.rules.get(r).copied());
+        let tags = issue.tags.as_deref().unwrap_or_default();
+        let (cwes, owasp) = standards(tags);
+        let message = issue.message.as_deref().unwrap_or("").trim();
+
+        let mut pf = FieldMap::new();
+        put(&mut pf, "Kind", Some("issue"));
+        put(&mut pf, "Key", Some(&issue.key));
+        put(&mut pf, "Project", issue.project.as_deref());
+        put(&mut pf, "Component", issue.component.as_deref());
+        put(&mut pf, "Rule", rule);
+        put(&mut pf, "RuleName", rule_name);
+        put(&mut pf, "Type", issue.kind.as_deref());
+        put(
+            &mut pf,
+            "Severity",
+            issue.severity.as_ref().map(Severity::as_str),
+        );
+        let impacts_text = impacts
+            .iter()
+            .map(|i| format!("{}:{}", i.software_quality, i.severity.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        put(&mut pf, "Impacts", Some(&impacts_text));
+        let clean_code = match (
+            issue.clean_code_attribute.as_deref(),
+            issue.clean_code_attribute_category.as_deref(),
+        ) {
+            (Some(a), Some(c)) => Some(format!("{a} ({c})")),
+            (a, c) => a.or(c).map(str::to_string),
+        };
+        put(&mut pf, "CleanCodeAttribute", clean_code.as_deref());
+        let status = issue
+            .issue_status
+            .clone()
+            .or_else(|| issue.simple_status.clone())
+            .or_else(|| match (&issue.status, &issue.resolution) {
+                (Some(s), Some(r)) => Some(format!("{s}/{r}")),
+                (s, _) => s.clone(),
+            });
+        put(&mut pf, "Status", status.as_deref());
+        put(&mut pf, "Tags", Some(&tags.join(", ")));
+        put(&mut pf, "CWE", Some(&cwes.join(", ")));
+        put(&mut pf, "OWASP", Some(&owasp.join(", ")));
+        put(&mut pf, "Location", Some(&location));
+        put(&mut pf, "Effort", issue.effort.as_deref());
+        put(&mut pf, "Author", issue.author.as_deref());
+        put(&mut pf, "Assignee", issue.assignee.as_deref());
+        put(&mut pf, "CreationDate", issue.creation_date.as_deref());
+        put(&mut pf, "UpdateDate", issue.update_date.as_deref());
+        put(&mut pf, "Branch", issue.branch.as_deref());
+        put(&mut pf, "PullRequest", issue.pull_request.as_deref());
+        put(&mut pf, "Scope", issue.scope.as_deref());
+        let (secondary, n_secondary) =
+            self.secondary_locations(issue.flows.as_deref(), file.as_deref());
+        put(&mut pf, "SecondaryLocations", Some(&secondary));
+        if n_secondary > 0 {
+            pf.insert(
+                "sonarqube/SecondaryLocationCount".into(),
+                n_secondary.to_string(),
+            );
+        }
+
+        let mut description = vec![if message.is_empty() {
+            "SonarQube issue".to_string()
+        } else {
+            message.to_string()
+        }];
+        if let Some(r) = rule {
+            description.push(match rule_name {
+                Some(n) => format!("Rule: {r} ({n})"),
+                None => format!("Rule: {r}"),
+            });
+        }
+        description.push(format!("Location: {location}"));
+        let mut kinds = Vec::new();
+        if let Some(k) = &issue.kind {
+            kinds.push(format!("Type: {k}"));
+        }
+        if !impacts_text.is_empty() {
+            kinds.push(format!("Impacts: {impacts_text}"));
+        }
+        if !kinds.is_empty() {
+            description.push(kinds.join("; "));
+        }
+        if !tags.is_empty() {
+            description.push(format!("Tags: {}", tags.join(", ")));
+        }
+
+        let mut rule_ids: Vec<String> = rule.map(str::to_string).into_iter().collect();
+        rule_ids.extend(cwes.iter().cloned());
+
+        let draft = Draft {
+            identity: vec![issue.key.clone()],
+            title: title(message, rule, file.as_deref()),
+            description: description.join("\n"),
+            label: Some(label),
+            original_severity: original,
+            rule_ids,
+            types: vec![if is_security {
+                TYPE_SECURITY
+            } else {
+                TYPE_QUALITY
+            }
+            .to_string()],
+            remediation_text: None,
+            remediation_url: None,
+            source_url: self.url(
+                "project/issues",
+                "open",
+                issue.project.as_deref(),
+                &issue.key,
+                issue.branch.as_deref(),
+                issue.pull_request.as_deref(),
+            ),
+            product_fields: pf,
+            resources: vec![self.resource(
+                file.as_deref(),
+                issue.component.as_deref(),
+                line,
+                issue.text_range,
+            )],
+            vulnerabilities: Vec::new(),
+            first_observed_at: issue.creation_date.as_deref().and_then(observed_at),
+        };
+        let draft = self.with_remediation(draft, rule, rule_name);
+        self.emit(&path, draft)
+    }
+
+    fn hotspot(&mut self, path: String, h: &'a Hotspot) -> Result<(), ReportError> {
+        if self.repeated(&path, &h.key) {
+            return Ok(());
+        }
+        if let Some(reason) = hotspot_skip_reason(h.status.as_deref(), h.resolution.as_deref()) {
+            self.out.skip(path, reason);
+            return Ok(());
+        }
+        let (label, original) = self.label(h.vulnerability_probability.as_ref(), &path);
+        let file = self.file_of(h.component.as_deref(), h.project.as_deref());
+        let line = h.line.or(h.text_range.and_then(|r| r.start_line));
+        let location = location_text(file.as_deref(), h.project.as_deref(), line);
+        let rule = h.rule_key.as_deref();
+        let rule_name = rule.and_then(|r| self.rules.get(r).copied());
+        let message = h.message.as_deref().unwrap_or("").trim();
+
+        let mut pf = FieldMap::new();
+        put(&mut pf, "Kind", Some("hotspot"));
+        put(&mut pf, "Key", Some(&h.key));
+        put(&mut pf, "Project", h.project.as_deref());
+        put(&mut pf, "Component", h.component.as_deref());
+        put(&mut pf, "Rule", rule);
+        put(&mut pf, "RuleName", rule_name);
+        put(&mut pf, "SecurityCategory", h.security_category.as_deref());
+        put(
+            &mut pf,
+            "VulnerabilityProbability",
+            h.vulnerability_probability.as_ref().map(Severity::as_str),
+        );
+        let status = match (&h.status, &h.resolution) {
+            (Some(s), Some(r)) => Some(format!("{s}/{r}")),
+            (s, _) => s.clone(),
+        };
+        put(&mut pf, "Status", status.as_deref());
+        put(&mut pf, "Location", Some(&location));
+        put(&mut pf, "Author", h.author.as_deref());
+        put(&mut pf, "Assignee", h.assignee.as_deref());
+        put(&mut pf, "CreationDate", h.creation_date.as_deref());
+        put(&mut pf, "UpdateDate", h.update_date.as_deref());
+        put(&mut pf, "Branch", h.branch.as_deref());
+        put(&mut pf, "PullRequest", h.pull_request.as_deref());
+        let (secondary, n_secondary) =
+            self.secondary_locations(h.flows.as_deref(), file.as_deref());
+        put(&mut pf, "SecondaryLocations", Some(&secondary));
+        if n_secondary > 0 {
+            pf.insert(
+                "sonarqube/SecondaryLocationCount".into(),
+                n_secondary.to_string(),
+            );
+        }
+
+        let mut description = vec![
+            if message.is_empty() {
+                "SonarQube security hotspot".to_string()
+            } else {
+                message.to_string()
+            },
+            format!(
+                "Security hotspot to review: category {}, review priority {}.",
+                h.security_category.as_deref().unwrap_or("unknown"),
+                h.vulnerability_probability
+                    .as_ref()
+                    .map_or("unknown", Severity::as_str)
+            ),
+        ];
+        if let Some(r) = rule {
+            description.push(match rule_name {
+                Some(n) => format!("Rule: {r} ({n})"),
+                None => format!("Rule: {r}"),
+            });
+        }
+        description.push(format!("Location: {location}"));
+
+        let draft = Draft {
+            identity: vec![h.key.clone()],
+            title: format!(
+                "Security hotspot: {}",
+                title(message, rule, file.as_deref())
+            ),
+            description: description.join("\n"),
+            label: Some(label),
+            original_severity: original,
+            rule_ids: rule.map(str::to_string).into_iter().collect(),
+            types: vec![TYPE_SECURITY.to_string()],
+            source_url: self.url(
+                "security_hotspots",
+                "hotspots",
+                h.project.as_deref(),
+                &h.key,
+                h.branch.as_deref(),
+                h.pull_request.as_deref(),
+            ),
+            product_fields: pf,
+            resources: vec![self.resource(
+                file.as_deref(),
+                h.component.as_deref(),
+                line,
+                h.text_range,
+            )],
+            first_observed_at: h.creation_date.as_deref().and_then(observed_at),
+            ..Default::default()
+        };
+        let draft = self.with_remediation(draft, rule, rule_name);
+        self.emit(&path, draft)
+    }
+
+    fn emit(&mut self, path: &str, draft: Draft) -> Result<(), ReportError> {
+        let finding = build(self.ctx, &TOOL, &self.scope, draft)
+            .map_err(|e| ReportError::at_path(TOOL.name, path, e.to_string()))?;
+        self.out.findings.push(finding);
+        Ok(())
+    }
+
+    /// The label and original word of a severity; a missing or unknown word is MEDIUM.
+    fn label(&mut self, severity: Option<&Severity>, path: &str) -> (Label, String) {
+        match severity {
+            Some(s) => {
+                if let Severity::Unknown(w) = s {
+                    self.unknown_words.insert(w.clone());
+                }
+                (Label::from(s), s.as_str().to_string())
+            }
+            None => {
+                tracing::warn!(record = path, "no severity: taken as MEDIUM");
+                self.no_severity += 1;
+                (Label::Medium, String::new())
+            }
+        }
+    }
+
+    /// The file path of a component: from `components`, else the key without the
+    /// `project:` prefix; `None` for the project itself.
+    fn file_of(&self, component: Option<&str>, project: Option<&str>) -> Option<String> {
+        let component = component?;
+        if let Some(c) = self.components.get(component) {
+            if c.qualifier.as_deref() == Some("TRK") {
+                return None;
+            }
+            if let Some(p) = c.path.as_deref().or(c.long_name.as_deref()) {
+                return Some(p.to_string());
+            }
+        }
+        if Some(component) == project {
+            return None;
+        }
+        if let Some(rest) = project.and_then(|p| component.strip_prefix(p)?.strip_prefix(':')) {
+            return Some(rest.to_string());
+        }
+        Some(component.to_string())
+    }
+
+    fn resource(
+        &self,
+        file: Option<&str>,
+        component: Option<&str>,
+        line: Option<u64>,
+        range: Option<TextRange>,
+    ) -> asff_core::model::Resource {
+        let mut other = FieldMap::new();
+        if let Some(f) = file {
+            other.insert("Path".into(), f.to_string());
+        }
+        if let Some(c) = component {
+            other.insert("Component".into(), c.to_string());
+        }
+        if let Some(l) = line {
+            other.insert("Line".into(), l.to_string());
+        }
+        if let Some(r) = range.and_then(range_text) {
+            other.insert("TextRange".into(), r);
+        }
+        repository_resource(self.ctx, other)
+    }
+
+    /// The secondary locations of the flows, one per line (`[flow n] path:line message`), cut
+    /// at whole lines with a count of what was left out; and how many there are.
+    fn secondary_locations(&self, flows: Option<&[Flow]>, file: Option<&str>) -> (String, usize) {
+        let flows = flows.unwrap_or_default();
+        let mut lines = Vec::new();
+        for (n, flow) in flows.iter().enumerate() {
+            for loc in flow.locations.iter().flatten() {
+                let loc_file = match loc.component.as_deref() {
+                    Some(c) => self.file_of(Some(c), None),
+                    None => file.map(str::to_string),
+                };
+                let mut place = loc_file.unwrap_or_else(|| "(project)".to_string());
+                if let Some(l) = loc.text_range.and_then(|r| r.start_line) {
+                    place.push_str(&format!(":{l}"));
+                }
+                let msg = loc.msg.as_deref().unwrap_or("").trim();
+                let prefix = if flows.len() > 1 {
+                    format!("[flow {}] ", n + 1)
+                } else {
+                    String::new()
+                };
+                lines.push(format!("{prefix}{place} {msg}").trim_end().to_string());
+            }
+        }
+        let total = lines.len();
+        let mut text = String::new();
+        for (i, l) in lines.iter().enumerate() {
+            let left = total - i;
+            let more = format!("\n… {left} more");
+            if text.chars().count() + l.chars().count() + 1 + more.len() > SECONDARY_MAX {
+                text.push_str(if text.is_empty() {
+                    more.trim_start()
+                } else {
+                    &more
+                });
+                break;
+            }
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            text.push_str(l);
+        }
+        (text, total)
+    }
+
+    /// A link to the issue or hotspot on the server, when its base URL is known.
+    fn url(
+        &self,
+        page: &str,
+        key_param: &str,
+        project: Option<&str>,
+        key: &str,
+        branch: Option<&str>,
+        pull_request: Option<&str>,
+    ) -> Option<String> {
+        let base = self.server.as_deref()?;
+        let project = project?;
+        let mut url = format!(
+            "{base}/{page}?id={}&{key_param}={}",
+            encode(project),
+            encode(key)
+        );
+        if let Some(b) = branch {
+            url.push_str(&format!("&branch={}", encode(b)));
+        }
+        if let Some(p) = pull_request {
+            url.push_str(&format!("&pullRequest={}", encode(p)));
+        }
+        Some(url)
+    }
+
+    /// A pointer to the rule's description on the server, when its base URL is known.
+    fn with_remediation(
+        &self,
+        mut draft: Draft,
+        rule: Option<&str>,
+        rule_name: Option<&str>,
+    ) -> Draft {
+        if let (Some(base), Some(rule)) = (self.server.as_deref(), rule) {
+            draft.remediation_url = Some(format!(
+                "{base}/coding_rules?open={r}&rule_key={r}",
+                r = encode(rule)
+            ));
+            draft.remediation_text = Some(match rule_name {
+                Some(n) => format!(
+                    "See SonarQube rule {rule} ({n}) for why this matters and how to fix it."
+                ),
+                None => {
+                    format!("See SonarQube rule {rule} for why this matters and how to fix it.")
+                }
+            });
+        }
+        draft
+    }
+}
+
+/// The severity that decides the label: the SECURITY impact's, else the highest impact's, else
+/// the legacy severity.
+pub(crate) fn issue_severity(issue: &Issue) -> Option<&Severity> {
+    let impacts = issue.impacts.as_deref().unwrap_or_default();
+    let highest = |security_only: bool| {
+        impacts
+            .iter()
+            .filter(|i| !security_only || i.software_quality.eq_ignore_ascii_case("SECURITY"))
+            .map(|i| &i.severity)
+            .max_by_key(|s| Label::from(*s))
+    };
+    highest(true)
+        .or_else(|| highest(false))
+        .or(issue.severity.as_ref())
+}
+
+/// Why an issue produces no finding, if it does not: by `issueStatus` (or its preview name
+/// `simpleStatus`) when the server sends it, else by the legacy `status` and `resolution`.
+pub(crate) fn issue_skip_reason(issue: &Issue) -> Option<&'static str> {
+    let upper = |s: &Option<String>| s.as_deref().map(|s| s.trim().to_ascii_uppercase());
+    if let Some(st) = upper(&issue.issue_status).or_else(|| upper(&issue.simple_status)) {
+        return match st.as_str() {
+            "FIXED" => Some("fixed"),
+            "FALSE_POSITIVE" => Some("false positive"),
+            "ACCEPTED" => Some("accepted"),
+            "CLOSED" => Some("closed"),
+            _ => None,
+        };
+    }
+    let status = upper(&issue.status);
+    let resolution = upper(&issue.resolution);
+    match status.as_deref() {
+        Some("CLOSED") => Some("closed"),
+        Some("RESOLVED") => Some(match resolution.as_deref() {
+            Some("FIXED") => "fixed",
+            Some("FALSE-POSITIVE") | Some("FALSE_POSITIVE") => "false positive",
+            Some("WONTFIX") | Some("ACCEPTED") => "accepted",
+            Some("REMOVED") => "closed",
+            _ => "resolved",
+        }),
+        // a hotspot in an issues search (7.3 to 8.1)
+        Some("REVIEWED") => hotspot_skip_reason(status.as_deref(), resolution.as_deref()),
+        _ => None,
+    }
+}
+
+/// Why a hotspot produces no finding: reviewed as safe or fixed.
+pub(crate) fn hotspot_skip_reason(
+    status: Option<&str>,
+    resolution: Option<&str>,
+) -> Option<&'static str> {
+    if !status.is_some_and(|s| s.trim().eq_ignore_ascii_case("REVIEWED")) {
+        return None;
+    }
+    match resolution.map(|r| r.trim().to_ascii_uppercase()).as_deref() {
+        Some("SAFE") => Some("reviewed safe"),
+        Some("FIXED") => Some("reviewed fixed"),
+        _ => None,
+    }
+}
+
+/// CWE ids (`cwe-79` → `CWE-79`) and OWASP categories (`owasp-a1` → `A1`) from tags. The plain
+/// `cwe` tag names no weakness and is left out.
+pub(crate) fn standards(tags: &[String]) -> (Vec<String>, Vec<String>) {
+    let mut cwes = Vec::new();
+    let mut owasp = Vec::new();
+    for t in tags {
+        let t = t.trim().to_ascii_lowercase();
+        if let Some(n) = t.strip_prefix("cwe-").or_else(|| t.strip_prefix("cwe:")) {
+            if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) {
+                cwes.push(format!("CWE-{n}"));
+            }
+        } else if let Some(cat) = t.strip_prefix("owasp-") {
+            if !cat.is_empty() {
+                owasp.push(cat.to_ascii_uppercase());
+            }
+        }
+    }
+    (cwes, owasp)
+}
+
+fn title(message: &str, rule: Option<&str>, file: Option<&str>) -> String {
+    if !message.is_empty() {
+        return message.to_string();
+    }
+    match (rule, file) {
+        (Some(r), Some(f)) => format!("{r} in {f}"),
+        (Some(r), None) => r.to_string(),
+        (None, Some(f)) => format!("SonarQube finding in {f}"),
+        (None, None) => "SonarQube finding".to_string(),
+    }
+}
+
+fn location_text(file: Option<&str>, project: Option<&str>, line: Option<u64>) -> String {
+    match (file, line) {
+        (Some(f), Some(l)) => format!("{f}:{l}"),
+        (Some(f), None) => f.to_string(),
+        (None, _) => match project {
+            Some(p) => format!("project {p}"),
+            None => "project".to_string(),
+        },
+    }
+}
+
+/// `startLine:startOffset-endLine:endOffset`.
+fn range_text(r: TextRange) -> Option<String> {
+    let sl = r.start_line?;
+    let el = r.end_line.unwrap_or(sl);
+    Some(match (r.start_offset, r.end_offset) {
+        (Some(so), Some(eo)) => format!("{sl}:{so}-{el}:{eo}"),
+        _ => format!("{sl}-{el}"),
+    })
+}
+
+/// Adds `sonarqube/{name}` when the value is not empty.
+fn put(pf: &mut FieldMap, name: &str, value: Option<&str>) {
+    if let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) {
+        pf.insert(format!("sonarqube/{name}"), v.to_string());
+    }
+}
+
+/// SonarQube's dates (`2013-05-13T17:55:39+0200`) or RFC 3339, as ASFF timestamps.
+pub(crate) fn observed_at(s: &str) -> Option<String> {
+    let sonar = format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second][offset_hour sign:mandatory][offset_minute]"
+    );
+    let t = OffsetDateTime::parse(s.trim(), &Rfc3339)
+        .or_else(|_| OffsetDateTime::parse(s.trim(), &sonar))
+        .ok()?;
+    Some(format_timestamp(t))
+}
+
+/// Percent-encodes a query value (keeps unreserved characters, `:` and `/`).
+pub(crate) fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b':' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}

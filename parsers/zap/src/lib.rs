@@ -1,6 +1,59 @@
-//! OWASP ZAP reports to ASFF findings. (Not implemented yet.)
+//! OWASP ZAP reports to ASFF findings.
+//!
+//! Reads ZAP's traditional reports from 2.8 to 2.17: `traditional-json` (also what the API's
+//! `/OTHER/core/other/jsonreport/` returns), `traditional-json-plus`, `traditional-xml` and
+//! `traditional-xml-plus`. `site` may be one object or an array of sites, numbers arrive as
+//! strings, `@version` may be a weekly name (`D-2020-06-24`), old versions lack `alertRef`, and
+//! unknown keys are ignored. XML is read without DTD processing: declared or external entities
+//! are never expanded (see [`parse`]).
+//!
+//! The mapping, in short (details in the `convert` module):
+//! - one finding per (site, alert), the alert identified by `alertRef`, else `pluginid`; its
+//!   instances are folded in (count in `zap/InstanceCount`, one `Other` resource per distinct
+//!   URI with each instance's method, parameter, attack and evidence);
+//! - the scope is the scanned site (`@name`, normalised), so Ids and the GeneratorId
+//!   (`zap/https://example.com`) stay the same across scans of the same site, whatever the
+//!   repository or branch of the pipeline;
+//! - `riskcode` 3 → HIGH, 2 → MEDIUM, 1 → LOW, 0 → INFORMATIONAL; `Severity.Original` is ZAP's
+//!   risk word; confidence 0 (false positive) is skipped with reason `false positive`;
+//! - HTML in `desc`, `solution` and `otherinfo` becomes plain text, `reference` becomes URLs
+//!   (`zap/References`, the first one the remediation URL), CWE and WASC ids are kept.
+//!
+//! ```
+//! let ctx = asff_core::Context::new("123456789012", "us-east-1")?;
+//! let report = br#"{
+//!   "@version": "2.12.0", "@generated": "Sun, 9 Jul 2023 02:00:53",
+//!   "site": [{
+//!     "@name": "https://example.com", "@host": "example.com", "@port": "443", "@ssl": "true",
+//!     "alerts": [{
+//!       "pluginid": "10020", "alertRef": "10020-1", "name": "Missing Anti-clickjacking Header",
+//!       "riskcode": "2", "confidence": "2", "riskdesc": "Medium (Medium)",
+//!       "desc": "<p>The response does not protect against &#39;ClickJacking&#39; attacks.</p>",
+//!       "instances": [{"uri": "https://example.com/", "method": "GET", "param": "x-frame-options"}],
+//!       "count": "1", "solution": "<p>Set X-Frame-Options.</p>",
+//!       "reference": "<p>https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/X-Frame-Options</p>",
+//!       "cweid": "1021", "wascid": "15", "sourceid": "3"
+//!     }]
+//!   }]
+//! }"#;
+//! assert!(asff_zap::detect(&asff_core::sniff::sniff(report)));
+//! let out = asff_zap::parse(report, &ctx)?;
+//! let f = &out.findings[0];
+//! assert_eq!(f.label(), Some(asff_core::Label::Medium));
+//! assert_eq!(f.generator_id, "zap/https://example.com");
+//! assert_eq!(f.description, "The response does not protect against 'ClickJacking' attacks.");
+//! assert_eq!(f.resources[0].id, "https://example.com/");
+//! assert_eq!(f.product_fields["zap/CweId"], "1021");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
-use asff_core::sniff::Sniff;
+mod convert;
+mod html;
+mod json;
+mod model;
+mod xml;
+
+use asff_core::sniff::{trim_start, Sniff};
 use asff_core::{Context, ParseOutput, ReportError, ToolInfo};
 
 /// The tool.
@@ -10,12 +63,43 @@ pub const TOOL: ToolInfo = ToolInfo {
     company_name: "ZAP",
 };
 
-/// Whether a report looks like this tool's.
-pub fn detect(_sniff: &Sniff) -> bool {
-    false
+/// Whether a report looks like ZAP's: a JSON object with `site` and one of `@version`,
+/// `@programName` or `@generated` (or `@version` with `@generated` when no site was scanned),
+/// or an XML document whose root is `OWASPZAPReport`.
+pub fn detect(sniff: &Sniff) -> bool {
+    match sniff {
+        Sniff::JsonObject { .. } => {
+            let has = |k: &str| sniff.has_keys(&[k]);
+            (has("site") && (has("@version") || has("@programName") || has("@generated")))
+                || (has("@version") && has("@generated"))
+        }
+        Sniff::Xml { root, .. } => root == xml::ROOT,
+        _ => false,
+    }
 }
 
-/// Converts a report.
-pub fn parse(_bytes: &[u8], _ctx: &Context) -> Result<ParseOutput, ReportError> {
-    Err(ReportError::document(TOOL.name, "this format is not implemented yet"))
+/// Converts a ZAP report (JSON or XML, told apart by the first character).
+///
+/// Errors name the format `zap`, the place (the JSON path with line and column, or the XML
+/// element path with its byte offset) and what was wrong. An XML report that uses an entity
+/// other than XML's predefined ones (as an entity bomb or an external entity does) is an error;
+/// its DOCTYPE is skipped without being processed.
+pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
+    let body = trim_start(bytes);
+    if body.is_empty() {
+        return Err(ReportError::document(TOOL.name, "the report is empty"));
+    }
+    let (report, warnings) = if body.starts_with(b"<") {
+        xml::read(bytes)?
+    } else {
+        json::read(bytes)?
+    };
+    let out = convert::convert(&report, ctx, warnings)?;
+    tracing::debug!(
+        records = out.records,
+        findings = out.findings.len(),
+        skipped = out.skipped.len(),
+        "converted a ZAP report"
+    );
+    Ok(out)
 }

@@ -1,6 +1,56 @@
-//! Amazon ECR image scanning reports to ASFF findings. (Not implemented yet.)
+//! Amazon ECR image scanning reports to ASFF findings.
+//!
+//! Reads the output of `aws ecr describe-image-scan-findings` (the `DescribeImageScanFindings`
+//! response), from basic scanning (`imageScanFindings.findings[]`, attributes in any order)
+//! and from enhanced scanning (`imageScanFindings.enhancedFindings[]` in the Amazon Inspector
+//! format), with timestamps as epoch seconds (AWS CLI v1, the raw API) or ISO strings (CLI v2).
+//!
+//! - One finding per entry. Enhanced findings with status `CLOSED` are skipped with reason
+//!   `closed`, `SUPPRESSED` ones with `suppressed`; an entry identical to an earlier one (same
+//!   vulnerability and packages) with `duplicate`.
+//! - Severity CRITICAL, HIGH, MEDIUM, LOW and INFORMATIONAL as such; UNDEFINED and UNTRIAGED →
+//!   INFORMATIONAL; any other word falls back to the CVSS score. The word is kept in
+//!   `Severity.Original`.
+//! - Scope (and so the Id) is the image repository
+//!   `{registryId}.dkr.ecr.{region}.{domain}/{repositoryName}`: another tag or digest of the
+//!   same repository updates the same findings. The region is the one in the enhanced
+//!   findings' resource ARNs when they name this repository, else the context's (basic-scanning
+//!   reports do not say; run the conversion in the registry's region). The
+//!   identity within it is the vulnerability id and the package (name, version; for enhanced
+//!   findings every vulnerable package with epoch, release, architecture and file path).
+//! - The resource is an `AwsEcrContainerImage` whose Id is the image ARN as Amazon Inspector
+//!   writes it, `arn:{partition}:ecr:{region}:{registryId}:repository/{repo}/{digest}` (the
+//!   repository ARN when the digest is unknown), with registry, repository, digest, tags,
+//!   architecture and push time in its details and the image URI in `Details.Other`.
+//! - A report that cannot be the whole truth is converted but warned about, both with
+//!   `tracing::warn!` and in [`ParseOutput::warnings`]: enhanced scanning (status `ACTIVE`)
+//!   without `enhancedFindings` (old AWS CLIs drop them), a scan status other than COMPLETE or
+//!   ACTIVE, fewer findings than `findingSeverityCounts` counts, or a `nextToken`.
+//!
+//! ```
+//! let report = br#"{
+//!   "registryId": "123456789012", "repositoryName": "app",
+//!   "imageId": {"imageDigest": "sha256:abc", "imageTag": "1.0"},
+//!   "imageScanStatus": {"status": "COMPLETE"},
+//!   "imageScanFindings": {"imageScanCompletedAt": 1579839105.0, "findings": [{
+//!     "name": "CVE-2019-5188", "severity": "MEDIUM", "uri": "https://example.com/CVE-2019-5188",
+//!     "attributes": [{"key": "package_version", "value": "1.44.1"},
+//!                    {"key": "package_name", "value": "e2fsprogs"}]}]}
+//! }"#;
+//! let ctx = asff_core::Context::new("123456789012", "us-east-1")?;
+//! let out = asff_ecr::parse(report, &ctx)?;
+//! assert_eq!(out.findings.len(), 1);
+//! let f = &out.findings[0];
+//! assert_eq!(f.title, "CVE-2019-5188 in e2fsprogs 1.44.1");
+//! assert!(f.id.starts_with("ecr/123456789012.dkr.ecr.us-east-1.amazonaws.com/app/CVE-2019-5188/"));
+//! assert_eq!(f.resources[0].id, "arn:aws:ecr:us-east-1:123456789012:repository/app/sha256:abc");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
-use asff_core::sniff::Sniff;
+mod convert;
+pub mod model;
+
+use asff_core::sniff::{trim_start, Sniff};
 use asff_core::{Context, ParseOutput, ReportError, ToolInfo};
 
 /// The tool.
@@ -10,12 +60,33 @@ pub const TOOL: ToolInfo = ToolInfo {
     company_name: "Amazon",
 };
 
-/// Whether a report looks like this tool's.
-pub fn detect(_sniff: &Sniff) -> bool {
-    false
+/// Whether a report looks like `describe-image-scan-findings` output: an object with
+/// `imageScanFindings`, or (a failed or pending scan) with `imageScanStatus` and
+/// `repositoryName`.
+pub fn detect(sniff: &Sniff) -> bool {
+    sniff.is_object()
+        && (sniff.has_keys(&["imageScanFindings"])
+            || sniff.has_keys(&["imageScanStatus", "repositoryName"]))
 }
 
 /// Converts a report.
-pub fn parse(_bytes: &[u8], _ctx: &Context) -> Result<ParseOutput, ReportError> {
-    Err(ReportError::document(TOOL.name, "this format is not implemented yet"))
+pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
+    let _span = tracing::debug_span!("parse", format = TOOL.name).entered();
+    let body = trim_start(bytes);
+    if body.first() == Some(&b'[') {
+        return Err(ReportError::at_path(
+            TOOL.name,
+            "$",
+            "the report is a JSON array; describe-image-scan-findings writes one JSON object",
+        ));
+    }
+    let envelope: model::Envelope = asff_core::report::parse_json(TOOL.name, body)?;
+    if envelope.image_scan_findings.is_none() && envelope.image_scan_status.is_none() {
+        return Err(ReportError::at_path(
+            TOOL.name,
+            "$",
+            "not a describe-image-scan-findings report: it has neither imageScanFindings nor imageScanStatus",
+        ));
+    }
+    convert::convert(envelope, ctx)
 }

@@ -1,6 +1,58 @@
-//! Grype reports to ASFF findings. (Not implemented yet.)
+//! Grype (`grype -o json`) reports to ASFF findings.
+//!
+//! One finding per entry of `matches[]`. The scope of the findings is the scanned image's
+//! repository (`source.type == "image"`: from `source.target.userInput`, else its tags or repo
+//! digests, else [`Context::image`]), never its tag or digest, so a rebuilt image with the same
+//! flaw updates the same finding; for `directory` and `file` sources it is the pipeline's code
+//! repository ([`Context::code_scope`]). Other sources (SBOM, purl, …) use
+//! [`Context::image`] when given, else the code repository.
+//!
+//! Within the scope a finding is identified by the vulnerability id, the package name, version
+//! and type, and the package's location paths (never the layer, which changes with every
+//! rebuild), so the same CVE in two places is two findings. A match repeating an earlier one's
+//! identity is skipped as `duplicate`; `ignoredMatches[]` are skipped as `ignored`.
+//!
+//! Severity: Critical, High, Medium, Low as such; Negligible, Unknown and anything else
+//! INFORMATIONAL (the word kept in `Severity.Original`). Every CVSS entry of the vulnerability
+//! and its related vulnerabilities is kept with version, vector and source; the highest EPSS
+//! score becomes `EpssScore`; a CISA KEV entry sets `ExploitAvailable`; the fix state maps to
+//! `FixAvailable` (fixed YES with `FixedInVersion`, not-fixed and wont-fix NO, unknown omitted);
+//! related ids go to `RelatedVulnerabilities` and, with the match id, to the ids the severity
+//! policy matches (a GHSA with a related CVE is typed as a CVE).
+//!
+//! ```
+//! let report = br#"{
+//!   "matches": [{
+//!     "vulnerability": {
+//!       "id": "GHSA-v6rh-hp5x-86rv", "namespace": "github:python", "severity": "High",
+//!       "dataSource": "https://github.com/advisories/GHSA-v6rh-hp5x-86rv",
+//!       "fix": {"versions": ["3.2.10"], "state": "fixed"}
+//!     },
+//!     "relatedVulnerabilities": [{"id": "CVE-2021-44420", "namespace": "nvd"}],
+//!     "matchDetails": [],
+//!     "artifact": {"name": "Django", "version": "3.2.9", "type": "python",
+//!       "locations": [{"path": "/usr/lib/python3/site-packages/Django-3.2.9.dist-info/METADATA"}]}
+//!   }],
+//!   "source": {"type": "image", "target": {"userInput": "ghcr.io/org/app:1.0",
+//!     "manifestDigest": "sha256:9d88", "tags": ["ghcr.io/org/app:1.0"]}},
+//!   "descriptor": {"name": "grype", "version": "0.80.0"}
+//! }"#;
+//! let ctx = asff_core::Context::new("123456789012", "eu-west-1")?;
+//! let out = asff_grype::parse(report, &ctx)?;
+//! let f = &out.findings[0];
+//! assert!(f.id.starts_with("grype/ghcr.io/org/app/GHSA-v6rh-hp5x-86rv/"));
+//! assert_eq!(f.types, ["Software and Configuration Checks/Vulnerabilities/CVE"]);
+//! assert_eq!(f.vulnerabilities[0].related_vulnerabilities, ["CVE-2021-44420"]);
+//! assert_eq!(f.resources[0].id, "ghcr.io/org/app:1.0@sha256:9d88");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
-use asff_core::sniff::Sniff;
+mod convert;
+mod image;
+pub mod model;
+
+use asff_core::report::parse_json;
+use asff_core::sniff::{sniff, Sniff};
 use asff_core::{Context, ParseOutput, ReportError, ToolInfo};
 
 /// The tool.
@@ -10,12 +62,27 @@ pub const TOOL: ToolInfo = ToolInfo {
     company_name: "Anchore",
 };
 
-/// Whether a report looks like this tool's.
-pub fn detect(_sniff: &Sniff) -> bool {
-    false
+/// Whether a report looks like Grype's: an object with `matches` and `source` or `descriptor`.
+pub fn detect(sniff: &Sniff) -> bool {
+    sniff.is_object()
+        && sniff.has_keys(&["matches"])
+        && (sniff.has_keys(&["source"]) || sniff.has_keys(&["descriptor"]))
 }
 
 /// Converts a report.
-pub fn parse(_bytes: &[u8], _ctx: &Context) -> Result<ParseOutput, ReportError> {
-    Err(ReportError::document(TOOL.name, "this format is not implemented yet"))
+pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
+    let s = sniff(bytes);
+    if !detect(&s) && !matches!(s, Sniff::Unknown(_)) {
+        return Err(ReportError::at_path(
+            TOOL.name,
+            "$",
+            format!(
+                "not a Grype JSON report: expected an object with matches and source or descriptor \
+                 (grype -o json); the document is {s}"
+            ),
+        ));
+    }
+    // Malformed documents go through the typed parse for an error with a JSON path.
+    let doc: model::Document = parse_json(TOOL.name, bytes)?;
+    convert::convert(doc, ctx)
 }

@@ -1,0 +1,187 @@
+//! The scanned image: the scope of the findings (its repository) and their resource.
+
+use asff_core::context::{image_digest, image_repository, image_tag};
+use asff_core::model::{ContainerDetails, FieldMap, Resource, ResourceDetails};
+use asff_core::{Context, Scope};
+
+/// What is known about the scanned image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Image {
+    /// `registry/repository` without tag or digest; the scope of the findings. When only a
+    /// digest is known, the digest.
+    pub repository: String,
+    /// The tag of the reference.
+    pub tag: Option<String>,
+    /// Every tag the image has.
+    pub tags: Vec<String>,
+    /// The manifest digest (`sha256:…`).
+    pub digest: Option<String>,
+    /// The image (config) id.
+    pub image_id: Option<String>,
+    /// Whether the repository is unknown and the scope was built from a digest.
+    pub digest_only: bool,
+}
+
+impl Image {
+    /// The image named by a reference (`registry/repo:tag@sha256:…`); `digest` (the scanned
+    /// manifest) wins over a digest in the reference.
+    pub fn from_reference(reference: &str, digest: Option<&str>) -> Image {
+        Image {
+            repository: image_repository(reference),
+            tag: image_tag(reference),
+            tags: Vec::new(),
+            digest: digest
+                .map(str::to_string)
+                .or_else(|| image_digest(reference)),
+            image_id: None,
+            digest_only: false,
+        }
+    }
+
+    /// An image known only by a digest (or not at all).
+    pub fn from_digest(digest: Option<&str>) -> Image {
+        Image {
+            repository: digest.unwrap_or("unknown-image").to_string(),
+            tag: None,
+            tags: Vec::new(),
+            digest: digest.map(str::to_string),
+            image_id: None,
+            digest_only: true,
+        }
+    }
+
+    /// The scope of the findings: the image repository, whatever the tag or digest.
+    pub fn scope(&self) -> Scope {
+        Scope::Image {
+            repository: self.repository.clone(),
+        }
+    }
+
+    /// `repository:tag`, or the repository alone.
+    pub fn name(&self) -> String {
+        match &self.tag {
+            Some(t) if !self.digest_only => format!("{}:{t}", self.repository),
+            _ => self.repository.clone(),
+        }
+    }
+
+    /// The full reference: `repository:tag@digest`, as far as known.
+    pub fn reference(&self) -> String {
+        match &self.digest {
+            Some(d) if !self.digest_only => format!("{}@{d}", self.name()),
+            _ => self.name(),
+        }
+    }
+
+    /// The resource of the findings: a `Container` whose Id is the full image reference, with
+    /// digest, image id and tags in the details.
+    pub fn resource(&self, ctx: &Context, mut other: FieldMap) -> Resource {
+        if !self.digest_only {
+            other.insert("ImageRepository".into(), self.repository.clone());
+        }
+        if let Some(t) = &self.tag {
+            other.insert("ImageTag".into(), t.clone());
+        }
+        if !self.tags.is_empty() {
+            other.insert("ImageTags".into(), self.tags.join(", "));
+        }
+        if let Some(d) = &self.digest {
+            other.insert("ImageDigest".into(), d.clone());
+        }
+        Resource {
+            kind: "Container".into(),
+            id: self.reference(),
+            partition: Some(ctx.partition().to_string()),
+            region: Some(ctx.region().to_string()),
+            details: Some(ResourceDetails {
+                other,
+                container: Some(ContainerDetails {
+                    // an image known only by its digest has no name
+                    image_name: (!self.digest_only).then(|| self.name()),
+                    image_id: self.image_id.clone().or_else(|| self.digest.clone()),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+}
+
+/// Source schemes Grype accepts for images from a daemon or registry.
+const IMAGE_SCHEMES: [&str; 4] = ["docker:", "podman:", "containerd:", "registry:"];
+/// Source schemes whose input is a path, not an image reference.
+const PATH_SCHEMES: [&str; 8] = [
+    "docker-archive:",
+    "oci-archive:",
+    "oci-dir:",
+    "singularity:",
+    "dir:",
+    "file:",
+    "sbom:",
+    "att:",
+];
+
+/// The image reference in Grype's `userInput`, without a source scheme; `None` when the input
+/// names an archive or a path.
+pub fn reference_in_user_input(input: &str) -> Option<&str> {
+    let t = input.trim();
+    if t.is_empty() || PATH_SCHEMES.iter().any(|s| t.starts_with(s)) {
+        return None;
+    }
+    for s in IMAGE_SCHEMES {
+        if let Some(rest) = t.strip_prefix(s) {
+            // `registry:5000/app` is a host and port, not the `registry:` scheme
+            if !rest.starts_with(|c: char| c.is_ascii_digit()) {
+                return Some(rest).filter(|r| !r.is_empty());
+            }
+        }
+    }
+    if t.starts_with('/') || t.starts_with('.') || t.ends_with(".tar") || t.ends_with(".tar.gz") {
+        return None;
+    }
+    Some(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references() {
+        let i = Image::from_reference("registry.example.com:5000/team/app:1.2", Some("sha256:abc"));
+        assert_eq!(i.repository, "registry.example.com:5000/team/app");
+        assert_eq!(
+            i.reference(),
+            "registry.example.com:5000/team/app:1.2@sha256:abc"
+        );
+        let i = Image::from_digest(Some("sha256:abc"));
+        assert_eq!(i.reference(), "sha256:abc");
+        assert_eq!(
+            i.scope(),
+            Scope::Image {
+                repository: "sha256:abc".into()
+            }
+        );
+    }
+
+    #[test]
+    fn user_inputs() {
+        assert_eq!(reference_in_user_input("alpine:3.18"), Some("alpine:3.18"));
+        assert_eq!(
+            reference_in_user_input("docker:alpine:3.18"),
+            Some("alpine:3.18")
+        );
+        assert_eq!(
+            reference_in_user_input("registry:ghcr.io/o/a:1"),
+            Some("ghcr.io/o/a:1")
+        );
+        assert_eq!(
+            reference_in_user_input("registry:5000/app:1"),
+            Some("registry:5000/app:1")
+        );
+        assert_eq!(reference_in_user_input("docker-archive:/tmp/img.tar"), None);
+        assert_eq!(reference_in_user_input("./img.tar"), None);
+        assert_eq!(reference_in_user_input(""), None);
+    }
+}

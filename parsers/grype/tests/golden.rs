@@ -1,0 +1,32 @@
+//! Golden snapshots: every report in testdata/grype/ converts with the fixed context.
+
+use asff_testkit::{assert_accounted, assert_valid, context, testdata, testdata_files};
+use serde_json::json;
+
+#[test]
+fn every_testdata_report_converts() {
+    let files = testdata_files("grype", &["json"]);
+    assert!(files.len() >= 5, "{files:?}");
+    for file in files {
+        let bytes = testdata(&file);
+        let out = asff_grype::parse(&bytes, &context()).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_valid(&out.findings);
+        assert_accounted(&out);
+        let name = file
+            .trim_start_matches("grype/")
+            .trim_end_matches(".json")
+            .to_string();
+        insta::assert_json_snapshot!(
+            name,
+            json!({
+                "summary": {
+                    "records": out.records,
+                    "findings": out.findings.len(),
+                    "skipped": out.skipped_by_reason(),
+                    "warnings": out.warnings,
+                },
+                "findings": out.findings,
+            })
+        );
+    }
+}

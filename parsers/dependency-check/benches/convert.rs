@@ -1,0 +1,2 @@
+// placeholder until the benchmark lands (keeps the workspace manifest loadable)
+fn main() {}

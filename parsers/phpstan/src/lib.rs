@@ -1,7 +1,65 @@
-//! PHPStan reports to ASFF findings. (Not implemented yet.)
+//! PHPStan's `--error-format=json` output to ASFF findings.
+//!
+//! The report is what `phpstan analyse --error-format=json` prints: `totals`, `files` (an
+//! object keyed by file path, or `[]` when there are none) and `errors` (strings not tied to a
+//! file). Captured stdout may carry lines before the JSON (`Note: Using configuration file …`);
+//! they are skipped.
+//!
+//! # Mapping
+//! - **Records**: every message of every file, and every top-level error. One finding per
+//!   message. Top-level errors (ignore patterns that matched nothing, configuration errors) are
+//!   not about the code: each is skipped with reason `general error` and repeated in
+//!   [`ParseOutput::warnings`] so the summary shows it.
+//! - **Severity**: PHPStan has no levels, only whether an error is `ignorable` by
+//!   configuration. Ignorable → LOW; not ignorable (parse and internal errors) or not said →
+//!   MEDIUM. `Severity.Original` is `ignorable`, `non-ignorable` or (old versions without the
+//!   member) `error`. The identifier (`argument.type`, …) is the rule id, so a severity policy
+//!   can raise or lower one kind of error.
+//! - **Id**: the scope (`Context::code_scope`), the identifier, the file path, the message, and
+//!   the message's order among equal ones (same file, identifier and message) in the report;
+//!   the Id shows the file name and identifier (`…/Report.php:argument.type/<sha-256>`).
+//!   **Never the line**: an edit above a message moves its line but keeps its Id, so Security
+//!   Hub updates the finding instead of opening a new one. The message is part of the Id
+//!   besides the identifier because one identifier is usually reported many times in a file
+//!   (`argument.type` for every call that passes a wrong type): with the identifier alone, the
+//!   order among those would decide the Id, and fixing the first would hand its Id to the
+//!   second. With the message, only identical messages in one file are told apart by their
+//!   order, which an unrelated edit does not change. A reworded message (another PHPStan
+//!   version, a renamed class) is a new finding. Paths stay as reported (PHPStan reports
+//!   absolute paths); for the Id only, the per-build directory number of CodeBuild checkouts
+//!   (`/codebuild/output/src123456789/…`) is dropped, so builds of one repository agree.
+//! - **Types**: `Software and Configuration Checks`, the namespace alone: PHPStan reports type
+//!   errors and bugs, which the ASFF taxonomy has no category for (its categories are
+//!   vulnerabilities, AWS best practices and compliance standards).
+//! - **Kept**: file and line (resource details and product fields), message, identifier,
+//!   `ignorable`, and the tip as the remediation text.
+//!
+//! ```
+//! use asff_core::{Context, Label};
+//!
+//! let stdout = b"Note: Using configuration file /app/phpstan.neon.\n\
+//! {\"totals\":{\"errors\":1,\"file_errors\":1},\"files\":{\"/app/src/A.php\":{\"errors\":1,\
+//! \"messages\":[{\"message\":\"Undefined variable: $x\",\"line\":7,\"ignorable\":true,\
+//! \"identifier\":\"variable.undefined\"}]}},\"errors\":[\"Ignored error pattern #x# was not matched.\"]}";
+//! let ctx = Context::new("123456789012", "us-east-1")?;
+//! let out = asff_phpstan::parse(stdout, &ctx)?;
+//! assert_eq!((out.records, out.findings.len()), (2, 1));
+//! assert_eq!(out.skipped[0].reason, "general error");
+//! let f = &out.findings[0];
+//! assert_eq!(f.label(), Some(Label::Low));
+//! assert_eq!(f.severity.as_ref().and_then(|s| s.original.as_deref()), Some("ignorable"));
+//! assert!(f.id.contains("/A.php:variable.undefined/"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
-use asff_core::sniff::Sniff;
+mod convert;
+mod model;
+
+use asff_core::report::{parse_json, Location};
+use asff_core::sniff::{json_start, trim_start, Sniff};
 use asff_core::{Context, ParseOutput, ReportError, ToolInfo};
+
+use crate::model::Report;
 
 /// The tool.
 pub const TOOL: ToolInfo = ToolInfo {
@@ -10,12 +68,43 @@ pub const TOOL: ToolInfo = ToolInfo {
     company_name: "PHPStan",
 };
 
-/// Whether a report looks like this tool's.
-pub fn detect(_sniff: &Sniff) -> bool {
-    false
+/// Whether a report looks like PHPStan's: an object with `totals` and `files`.
+pub fn detect(sniff: &Sniff) -> bool {
+    sniff.is_object() && sniff.has_keys(&["totals", "files"])
 }
 
-/// Converts a report.
-pub fn parse(_bytes: &[u8], _ctx: &Context) -> Result<ParseOutput, ReportError> {
-    Err(ReportError::document(TOOL.name, "this format is not implemented yet"))
+/// Converts a report, skipping lines before the JSON.
+pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
+    if trim_start(bytes).is_empty() {
+        return Err(ReportError::document(TOOL.name, "the report is empty"));
+    }
+    let Some(start) = json_start(bytes) else {
+        let head = String::from_utf8_lossy(&trim_start(bytes)[..trim_start(bytes).len().min(40)])
+            .into_owned();
+        return Err(ReportError::document(
+            TOOL.name,
+            format!("no line starts a JSON object: not PHPStan's --error-format=json output (starts with {head:?})"),
+        ));
+    };
+    let skipped_lines = bytes[..start].iter().filter(|&&b| b == b'\n').count();
+    if skipped_lines > 0 {
+        tracing::debug!(lines = skipped_lines, "skipped lines before the JSON");
+    }
+    let report: Report = parse_json(TOOL.name, &bytes[start..]).map_err(|mut e| {
+        // line numbers of the input, not of the JSON part
+        if let Location::Json { line, .. } = &mut e.location {
+            if *line > 0 {
+                *line += skipped_lines;
+            }
+        }
+        e
+    })?;
+    let out = convert::convert(&report, ctx)?;
+    tracing::debug!(
+        records = out.records,
+        findings = out.findings.len(),
+        skipped = out.skipped.len(),
+        "converted a PHPStan report"
+    );
+    Ok(out)
 }

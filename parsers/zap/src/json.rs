@@ -2,6 +2,7 @@
 //! `/OTHER/core/other/jsonreport/`).
 
 use asff_core::report::parse_json;
+use asff_core::sniff::trim_start;
 use asff_core::ReportError;
 
 use crate::model::{JsonReport, OneOrMany, Report, Syntax};
@@ -10,6 +11,13 @@ use crate::TOOL;
 /// Reads a JSON report; type and syntax errors name the JSON path.
 pub(crate) fn read(bytes: &[u8]) -> Result<(Report, Vec<String>), ReportError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if trim_start(bytes).starts_with(b"[") {
+        return Err(ReportError::at_path(
+            TOOL.name,
+            "$",
+            "not a ZAP report: the document is a JSON array; a ZAP report is a JSON object with `@version` and `site`",
+        ));
+    }
     let raw: JsonReport = parse_json(TOOL.name, bytes)?;
     let mut warnings = Vec::new();
     if raw.site.is_none() {

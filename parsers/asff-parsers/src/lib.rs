@@ -148,8 +148,20 @@ impl Tool {
         ctx: &Context,
         options: &Options,
     ) -> Result<ParseOutput, ReportError> {
-        let _ = options;
-        self.parse(bytes, ctx)
+        match self {
+            #[cfg(feature = "sonarqube")]
+            Tool::SonarQube => asff_sonarqube::parse_with(
+                bytes,
+                ctx,
+                &asff_sonarqube::Options {
+                    server_url: options.sonar_url.clone(),
+                },
+            ),
+            _ => {
+                let _ = options;
+                self.parse(bytes, ctx)
+            }
+        }
     }
 
     /// Parses a report of this tool.

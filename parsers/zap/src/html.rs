@@ -333,6 +333,27 @@ mod tests {
     }
 
     #[test]
+    fn every_short_combination_of_tricky_pieces_is_handled() {
+        let pieces = [
+            "<", ">", "&", "#", "x", ";", "/", "p", "é", "!--", "-->", "\"", "script", "http://",
+            " ", "\n",
+        ];
+        let n = pieces.len();
+        for a in 0..n {
+            for b in 0..n {
+                for c in 0..n {
+                    for d in 0..n {
+                        let s = [pieces[a], pieces[b], pieces[c], pieces[d]].concat();
+                        let t = to_text(&s);
+                        assert!(!t.contains(SOFT) && !t.contains(PARA), "{s:?}");
+                        let _ = urls(&s);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn urls_are_split_and_trimmed() {
         assert_eq!(
             urls("<p>https://a.example/x</p><p>http://b.example/y (obsoleted by rfc7234)</p>"),

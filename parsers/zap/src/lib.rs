@@ -17,7 +17,15 @@
 //! - `riskcode` 3 → HIGH, 2 → MEDIUM, 1 → LOW, 0 → INFORMATIONAL; `Severity.Original` is ZAP's
 //!   risk word; confidence 0 (false positive) is skipped with reason `false positive`;
 //! - HTML in `desc`, `solution` and `otherinfo` becomes plain text, `reference` becomes URLs
-//!   (`zap/References`, the first one the remediation URL), CWE and WASC ids are kept.
+//!   (`zap/References`, the first one the remediation URL), CWE and WASC ids are kept;
+//! - Types: `Software and Configuration Checks/Vulnerabilities`, plus `Effects/Data Exposure`
+//!   for information-exposure CWEs (200 and its common children);
+//! - product fields `zap/…`: Site, Host, Port, Ssl, AlertRef, PluginId, RiskCode, RiskDesc,
+//!   Confidence, ConfidenceCode, InstanceCount, InstancesListed, UniqueUris,
+//!   InstancesDescribed, UrisOmitted, CweId, WascId, SourceId, Systemic, OtherInfo, References,
+//!   Tags, ProgramName, Version, Generated, and MergedAlerts/MergedAlertNames when one alert
+//!   appears twice in a site (the extra records are skipped as `duplicate alert (merged)`);
+//! - rule ids for the severity policy: the alertRef, the pluginid, `CWE-n`, `WASC-n`.
 //!
 //! ```
 //! let ctx = asff_core::Context::new("123456789012", "us-east-1")?;

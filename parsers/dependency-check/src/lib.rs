@@ -51,7 +51,7 @@ mod xml;
 
 use asff_core::report::parse_json;
 use asff_core::sniff::{self, Sniff};
-use asff_core::{Context, ParseOutput, ReportError, ToolInfo};
+use asff_core::{Context, Location, ParseOutput, ReportError, ToolInfo};
 
 use convert::Syntax;
 use model::Report;
@@ -97,7 +97,14 @@ pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
         return convert::convert(&report, Syntax::Xml, ctx);
     }
     let json = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let report: Report = parse_json(TOOL.name, json)?;
+    let report: Report = parse_json(TOOL.name, json).map_err(|mut e| {
+        if matches!(&e.location, Location::Json { path, .. } if path == "$")
+            && e.message.starts_with("missing field")
+        {
+            e.message = format!("not a Dependency-Check report: {}", e.message);
+        }
+        e
+    })?;
     if report.report_schema.is_none() && report.scan_info.is_none() && report.project_info.is_none()
     {
         return Err(ReportError::at_path(

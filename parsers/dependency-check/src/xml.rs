@@ -288,9 +288,7 @@ fn error(path: &str, offset: u64, message: impl Into<String>) -> ReportError {
 
 fn xml_error(path: &str, reader: &Reader<&[u8]>, e: quick_xml::Error) -> ReportError {
     let message = match &e {
-        quick_xml::Error::Syntax(_) | quick_xml::Error::IllFormed(_) => {
-            format!("malformed XML (truncated?): {e}")
-        }
+        quick_xml::Error::Syntax(_) => format!("malformed XML (truncated?): {e}"),
         _ => format!("malformed XML: {e}"),
     };
     error(path, reader.error_position(), message)

@@ -438,6 +438,12 @@ impl<'de> Deserialize<'de> for Flag {
             fn visit_bool<E: de::Error>(self, v: bool) -> Result<Flag, E> {
                 Ok(Flag(v))
             }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Flag, E> {
+                Ok(Flag(v != 0))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Flag, E> {
+                Ok(Flag(v != 0))
+            }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Flag, E> {
                 Ok(Flag::parse(v))
             }

@@ -665,3 +665,18 @@ fn a_dependency_without_package_id_is_identified_by_its_path() {
     assert!(f.id.contains("/app/lib/log4j-core-2.14.1.jar"), "{}", f.id);
     assert_eq!(f.title, "CVE-1 in log4j-core-2.14.1.jar");
 }
+
+#[test]
+fn prefixed_xml_reads_like_unprefixed_xml() {
+    let doc = br#"<?xml version="1.0"?>
+<dc:analysis xmlns:dc="https://jeremylong.github.io/DependencyCheck/dependency-check.3.0.xsd">
+  <dc:dependencies><dc:dependency isVirtual="false"><dc:fileName>a-1.0.jar</dc:fileName><dc:filePath>/a-1.0.jar</dc:filePath>
+    <dc:identifiers><dc:package><dc:id>pkg:maven/g/a@1.0</dc:id></dc:package></dc:identifiers>
+    <dc:vulnerabilities><dc:vulnerability source="NVD"><dc:name>CVE-1</dc:name><dc:severity>LOW</dc:severity><dc:description>d</dc:description></dc:vulnerability></dc:vulnerabilities>
+  </dc:dependency></dc:dependencies></dc:analysis>"#;
+    assert!(asff_dependency_check::detect(&asff_core::sniff::sniff(doc)));
+    let out = parse(doc);
+    assert_eq!(out.findings.len(), 1);
+    assert_eq!(out.findings[0].title, "CVE-1 in a 1.0");
+    assert_eq!(out.findings[0].label(), Some(Label::Low));
+}

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
+#[path = "support/generate.rs"]
 mod generate;
 
 const MIN_BYTES: usize = 50 * 1024 * 1024;

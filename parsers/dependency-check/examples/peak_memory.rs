@@ -11,7 +11,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-#[path = "../benches/generate.rs"]
+#[path = "../benches/support/generate.rs"]
 mod generate;
 
 struct Counting;

@@ -29,7 +29,10 @@ pub fn plan(sizes: &[usize]) -> Result<Vec<Range<usize>>, BatchError> {
     let mut bytes = ENVELOPE_BYTES;
     for (i, &size) in sizes.iter().enumerate() {
         if ENVELOPE_BYTES + size > MAX_REQUEST_BYTES {
-            return Err(BatchError { index: i, bytes: size });
+            return Err(BatchError {
+                index: i,
+                bytes: size,
+            });
         }
         let sep = usize::from(i > start);
         if i - start == MAX_FINDINGS || bytes + sep + size > MAX_REQUEST_BYTES {
@@ -91,7 +94,10 @@ mod tests {
     fn a_finding_over_the_request_size_is_an_error() {
         assert_eq!(
             plan(&[10, MAX_REQUEST_BYTES]),
-            Err(BatchError { index: 1, bytes: MAX_REQUEST_BYTES })
+            Err(BatchError {
+                index: 1,
+                bytes: MAX_REQUEST_BYTES
+            })
         );
     }
 }

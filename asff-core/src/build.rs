@@ -89,7 +89,10 @@ pub fn build(
         .lookup(tool.name, &draft.rule_ids, &draft.original_severity)
     {
         Some(o) if o.label != base_label => {
-            product_fields.insert("asff/SeverityPolicy".into(), format!("{base_label} -> {}", o.label));
+            product_fields.insert(
+                "asff/SeverityPolicy".into(),
+                format!("{base_label} -> {}", o.label),
+            );
             if let Some(r) = &o.reason {
                 product_fields.insert("asff/SeverityPolicyReason".into(), r.clone());
             }
@@ -119,16 +122,17 @@ pub fn build(
     };
     let title = non_empty(draft.title, || "Untitled finding".to_string());
     let description = non_empty(draft.description, || title.clone());
-    let remediation = (draft.remediation_text.is_some() || draft.remediation_url.is_some()).then(|| {
-        Remediation {
-            recommendation: Some(Recommendation {
-                text: draft.remediation_text.filter(|t| !t.trim().is_empty()),
-                url: draft.remediation_url,
+    let remediation =
+        (draft.remediation_text.is_some() || draft.remediation_url.is_some()).then(|| {
+            Remediation {
+                recommendation: Some(Recommendation {
+                    text: draft.remediation_text.filter(|t| !t.trim().is_empty()),
+                    url: draft.remediation_url,
+                    ..Default::default()
+                }),
                 ..Default::default()
-            }),
-            ..Default::default()
-        }
-    });
+            }
+        });
 
     let mut f = AwsSecurityFinding {
         schema_version: SCHEMA_VERSION.into(),
@@ -163,8 +167,16 @@ pub fn build(
         resources,
         vulnerabilities: draft.vulnerabilities,
         record_state: Some(crate::model::RecordState::Active),
-        product_name: Some(ctx.product_name.clone().unwrap_or_else(|| tool.product_name.into())),
-        company_name: Some(ctx.company_name.clone().unwrap_or_else(|| tool.company_name.into())),
+        product_name: Some(
+            ctx.product_name
+                .clone()
+                .unwrap_or_else(|| tool.product_name.into()),
+        ),
+        company_name: Some(
+            ctx.company_name
+                .clone()
+                .unwrap_or_else(|| tool.company_name.into()),
+        ),
         // Security Hub fills the top-level Region itself.
         region: None,
         extra: Default::default(),

@@ -212,7 +212,10 @@ pub fn partition_of(region: &str) -> &'static str {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Scope {
     /// A code scanner's findings in one repository (and branch, when known).
-    Repository { name: String, branch: Option<String> },
+    Repository {
+        name: String,
+        branch: Option<String>,
+    },
     /// An image scanner's findings in one image repository (`registry/repository`), whatever
     /// the tag or digest.
     Image { repository: String },
@@ -257,7 +260,9 @@ pub fn normalize_repository(repo: &str) -> String {
     let s = s.strip_suffix(".git").unwrap_or(s);
     // scp-like `host:org/repo`
     let out = match s.find(':') {
-        Some(i) if !s[..i].contains('/') && !s[i + 1..].starts_with(|c: char| c.is_ascii_digit()) => {
+        Some(i)
+            if !s[..i].contains('/') && !s[i + 1..].starts_with(|c: char| c.is_ascii_digit()) =>
+        {
             format!("{}/{}", &s[..i], &s[i + 1..])
         }
         _ => s.to_string(),

@@ -127,7 +127,10 @@ pub fn fit(f: &mut AwsSecurityFinding) -> Result<(), FitError> {
         }
     }
     if f.id.len() > limits::ID {
-        return Err(err(f, format!("Id is {} bytes (limit {})", f.id.len(), limits::ID)));
+        return Err(err(
+            f,
+            format!("Id is {} bytes (limit {})", f.id.len(), limits::ID),
+        ));
     }
     if f.generator_id.len() > limits::GENERATOR_ID {
         return Err(err(f, "GeneratorId is over 512 bytes".into()));
@@ -142,21 +145,40 @@ pub fn fit(f: &mut AwsSecurityFinding) -> Result<(), FitError> {
         return Err(err(f, "no Types".into()));
     }
     if let Some(bad) = f.types.iter().find(|t| !is_valid_type(t)) {
-        return Err(err(f, format!("Types entry {bad:?} is not in the ASFF taxonomy")));
+        return Err(err(
+            f,
+            format!("Types entry {bad:?} is not in the ASFF taxonomy"),
+        ));
     }
 
     let mut m = Marks(Vec::new());
     m.cut("Title", &mut f.title, limits::TITLE);
     m.cut("Description", &mut f.description, limits::DESCRIPTION);
-    if let Some(r) = f.remediation.as_mut().and_then(|r| r.recommendation.as_mut()) {
-        m.cut_opt("Remediation.Recommendation.Text", &mut r.text, limits::REMEDIATION_TEXT);
+    if let Some(r) = f
+        .remediation
+        .as_mut()
+        .and_then(|r| r.recommendation.as_mut())
+    {
+        m.cut_opt(
+            "Remediation.Recommendation.Text",
+            &mut r.text,
+            limits::REMEDIATION_TEXT,
+        );
     }
     if let Some(s) = f.severity.as_mut() {
-        m.cut_opt("Severity.Original", &mut s.original, limits::SEVERITY_ORIGINAL);
+        m.cut_opt(
+            "Severity.Original",
+            &mut s.original,
+            limits::SEVERITY_ORIGINAL,
+        );
     }
     if let Some(s) = f.finding_provider_fields.as_mut() {
         if let Some(sev) = s.severity.as_mut() {
-            m.cut_opt("Severity.Original", &mut sev.original, limits::SEVERITY_ORIGINAL);
+            m.cut_opt(
+                "Severity.Original",
+                &mut sev.original,
+                limits::SEVERITY_ORIGINAL,
+            );
         }
         dedup_types(&mut s.types);
         if s.types.len() > limits::TYPES {
@@ -178,8 +200,7 @@ pub fn fit(f: &mut AwsSecurityFinding) -> Result<(), FitError> {
             .insert("asff/ResourcesOmitted".into(), omitted.to_string());
         m.mark("Resources");
     }
-    if f
-        .resources
+    if f.resources
         .iter()
         .any(|r| r.kind.trim().is_empty() || r.id.trim().is_empty())
     {
@@ -188,7 +209,12 @@ pub fn fit(f: &mut AwsSecurityFinding) -> Result<(), FitError> {
     for r in &mut f.resources {
         m.cut("Resources.Type", &mut r.kind, limits::RESOURCE_TYPE);
         if let Some(d) = r.details.as_mut() {
-            fit_map(&mut d.other, limits::OTHER_VALUE, "Resources.Details.Other", &mut m);
+            fit_map(
+                &mut d.other,
+                limits::OTHER_VALUE,
+                "Resources.Details.Other",
+                &mut m,
+            );
         }
     }
 
@@ -230,7 +256,8 @@ pub fn fit(f: &mut AwsSecurityFinding) -> Result<(), FitError> {
         size = serialized_len(f);
     }
 
-    let room = limits::PRODUCT_FIELDS - usize::from(!m.0.is_empty() || f.product_fields.len() > limits::PRODUCT_FIELDS);
+    let room = limits::PRODUCT_FIELDS
+        - usize::from(!m.0.is_empty() || f.product_fields.len() > limits::PRODUCT_FIELDS);
     fit_product_fields(&mut f.product_fields, room, &mut m);
     if !m.0.is_empty() {
         f.product_fields

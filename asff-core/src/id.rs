@@ -64,6 +64,22 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A file path as it identifies a file across builds. CodeBuild checks the source out into a
+/// directory whose name changes with every build (`/codebuild/output/src123456789/src/…`,
+/// `/tmp/src123456789/src/…`); that number is dropped so builds of one repository agree.
+/// Other paths (and strings that are not paths) stay as they are.
+pub fn stable_path(path: &str) -> std::borrow::Cow<'_, str> {
+    for prefix in ["/codebuild/output/src", "/tmp/src"] {
+        if let Some(rest) = path.strip_prefix(prefix) {
+            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+            if digits > 0 && rest.get(digits..).is_some_and(|r| r.starts_with('/')) {
+                return std::borrow::Cow::Owned(format!("{prefix}{}", &rest[digits..]));
+            }
+        }
+    }
+    std::borrow::Cow::Borrowed(path)
+}
+
 /// The SHA-256 of some text, as lower-case hex.
 pub fn sha256_hex(text: &str) -> String {
     hex(&Sha256::digest(text.as_bytes()))
@@ -99,6 +115,25 @@ mod tests {
         };
         assert_ne!(a, finding_id("t", &other_branch, &["a/b", "c"]));
         assert_ne!(a, finding_id("u", &repo(), &["a/b", "c"]));
+    }
+
+    #[test]
+    fn codebuild_checkout_directories_do_not_change_paths() {
+        assert_eq!(
+            stable_path("/codebuild/output/src123456789/src/github.com/o/r/lib/a.jar"),
+            "/codebuild/output/src/src/github.com/o/r/lib/a.jar"
+        );
+        assert_eq!(
+            stable_path("/codebuild/output/src987/src/github.com/o/r/lib/a.jar"),
+            stable_path("/codebuild/output/src123456789/src/github.com/o/r/lib/a.jar")
+        );
+        assert_eq!(stable_path("/tmp/src42/x.php"), "/tmp/src/x.php");
+        assert_eq!(stable_path("/tmp/srcfoo/x.php"), "/tmp/srcfoo/x.php");
+        assert_eq!(stable_path("pkg:maven/a/b@1"), "pkg:maven/a/b@1");
+        assert_eq!(
+            stable_path("/codebuild/output/src12"),
+            "/codebuild/output/src12"
+        );
     }
 
     #[test]

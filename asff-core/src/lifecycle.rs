@@ -263,8 +263,16 @@ mod tests {
         let gen = crate::id::generator_id("t", &scope());
         let c1 = ctx("2024-01-01T00:00:00Z");
         let a: Vec<&str> = vec!["1", "2", "3", "4", "5", "6", "7", "8", "9", "10"];
-        let r1 = reconcile(&ScopeState::new(&gen), findings(&c1, &scope(), &a), c1.now()).unwrap();
-        assert_eq!((r1.current.len(), r1.archived.len(), r1.reactivated), (10, 0, 0));
+        let r1 = reconcile(
+            &ScopeState::new(&gen),
+            findings(&c1, &scope(), &a),
+            c1.now(),
+        )
+        .unwrap();
+        assert_eq!(
+            (r1.current.len(), r1.archived.len(), r1.reactivated),
+            (10, 0, 0)
+        );
 
         let c2 = ctx("2024-01-02T00:00:00Z");
         let b = vec!["1", "2", "3", "4", "5", "6", "7", "11", "12"];
@@ -279,7 +287,10 @@ mod tests {
         }
         let kept = r2.current.iter().find(|f| f.title == "finding 1").unwrap();
         assert_eq!(kept.created_at, "2024-01-01T00:00:00.000Z");
-        assert_eq!(kept.first_observed_at.as_deref(), Some("2024-01-01T00:00:00.000Z"));
+        assert_eq!(
+            kept.first_observed_at.as_deref(),
+            Some("2024-01-01T00:00:00.000Z")
+        );
         assert_eq!(kept.updated_at, "2024-01-02T00:00:00.000Z");
         let new = r2.current.iter().find(|f| f.title == "finding 11").unwrap();
         assert_eq!(new.created_at, "2024-01-02T00:00:00.000Z");
@@ -290,7 +301,10 @@ mod tests {
         assert_eq!(r3.reactivated, 3);
         assert_eq!(r3.archived.len(), 2, "11 and 12 are gone now");
         let back = r3.current.iter().find(|f| f.title == "finding 8").unwrap();
-        assert_eq!(back.created_at, "2024-01-01T00:00:00.000Z", "first seen survives archiving");
+        assert_eq!(
+            back.created_at, "2024-01-01T00:00:00.000Z",
+            "first seen survives archiving"
+        );
         assert_eq!(back.record_state, Some(RecordState::Active));
     }
 
@@ -298,7 +312,12 @@ mod tests {
     fn updated_at_strictly_increases_even_with_a_stale_clock() {
         let gen = crate::id::generator_id("t", &scope());
         let c1 = ctx("2024-01-05T00:00:00Z");
-        let r1 = reconcile(&ScopeState::new(&gen), findings(&c1, &scope(), &["1", "2"]), c1.now()).unwrap();
+        let r1 = reconcile(
+            &ScopeState::new(&gen),
+            findings(&c1, &scope(), &["1", "2"]),
+            c1.now(),
+        )
+        .unwrap();
         // a second run whose clock is behind the first
         let c2 = ctx("2024-01-04T00:00:00Z");
         let r2 = reconcile(&r1.next, findings(&c2, &scope(), &["1"]), c2.now()).unwrap();
@@ -318,7 +337,11 @@ mod tests {
         };
         let c = ctx("2024-01-01T00:00:00Z");
         assert!(matches!(
-            reconcile(&ScopeState::new(&gen), findings(&c, &other, &["1"]), c.now()),
+            reconcile(
+                &ScopeState::new(&gen),
+                findings(&c, &other, &["1"]),
+                c.now()
+            ),
             Err(LifecycleError::OtherScope { .. })
         ));
         let mut prev = findings(&c, &scope(), &["1"]);
@@ -334,7 +357,12 @@ mod tests {
     fn state_round_trips_through_json() {
         let gen = crate::id::generator_id("t", &scope());
         let c = ctx("2024-01-01T00:00:00Z");
-        let r = reconcile(&ScopeState::new(&gen), findings(&c, &scope(), &["1"]), c.now()).unwrap();
+        let r = reconcile(
+            &ScopeState::new(&gen),
+            findings(&c, &scope(), &["1"]),
+            c.now(),
+        )
+        .unwrap();
         let text = serde_json::to_string(&r.next).unwrap();
         let back: ScopeState = serde_json::from_str(&text).unwrap();
         assert_eq!(back, r.next);

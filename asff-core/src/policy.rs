@@ -64,12 +64,7 @@ impl SeverityPolicy {
     /// Parses and checks a policy file.
     pub fn from_json(bytes: &[u8]) -> Result<Self, PolicyError> {
         let p: SeverityPolicy = serde_json::from_slice(bytes).map_err(|e| {
-            PolicyError::Json(format!(
-                "line {} column {}: {}",
-                e.line(),
-                e.column(),
-                e
-            ))
+            PolicyError::Json(format!("line {} column {}: {}", e.line(), e.column(), e))
         })?;
         if p.version != 1 {
             return Err(PolicyError::Version(p.version));
@@ -96,8 +91,7 @@ impl SeverityPolicy {
             if o.original.as_deref().is_some_and(|s| !eq(s, original)) {
                 continue;
             }
-            if o
-                .id
+            if o.id
                 .as_deref()
                 .is_some_and(|want| !ids.iter().any(|i| eq(i, want)))
             {
@@ -137,7 +131,10 @@ mod tests {
         let ids = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(p.lookup("zap", &[], "Low").unwrap().label, Label::Low);
         assert_eq!(p.lookup("zap", &[], "medium").unwrap().label, Label::High);
-        assert_eq!(p.lookup("snyk", &[], "Moderate").unwrap().label, Label::High);
+        assert_eq!(
+            p.lookup("snyk", &[], "Moderate").unwrap().label,
+            Label::High
+        );
         assert_eq!(
             p.lookup("zap", &ids(&["x", "cve-1"]), "medium")
                 .unwrap()
@@ -162,7 +159,9 @@ mod tests {
             Err(PolicyError::Version(2))
         ));
         assert!(matches!(
-            SeverityPolicy::from_json(br#"{"version":1,"overrides":[{"id":"x","label":"SEVERE"}]}"#),
+            SeverityPolicy::from_json(
+                br#"{"version":1,"overrides":[{"id":"x","label":"SEVERE"}]}"#
+            ),
             Err(PolicyError::Json(_))
         ));
         assert!(matches!(

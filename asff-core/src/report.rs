@@ -106,7 +106,11 @@ impl ReportError {
     }
 
     /// An error at a JSON path found while converting (no line known).
-    pub fn at_path(format: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn at_path(
+        format: &'static str,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Self::new(
             format,
             Location::Json {
@@ -132,7 +136,9 @@ fn json_error(format: &'static str, bytes: &[u8], first: serde_json::Error) -> R
         track.path().to_string()
     };
     let message = match first.classify() {
-        serde_json::error::Category::Eof => format!("the report ends too early (truncated?): {first}"),
+        serde_json::error::Category::Eof => {
+            format!("the report ends too early (truncated?): {first}")
+        }
         _ => strip_position(&first.to_string()),
     };
     ReportError::new(
@@ -166,7 +172,10 @@ fn strip_position(msg: &str) -> String {
 
 /// Deserializes with the JSON path of a type error. Slower than [`from_json_slice`]; parsers
 /// call it only after the fast parse failed.
-pub fn from_json_slice_tracked<'de, T>(format: &'static str, bytes: &'de [u8]) -> Result<T, ReportError>
+pub fn from_json_slice_tracked<'de, T>(
+    format: &'static str,
+    bytes: &'de [u8],
+) -> Result<T, ReportError>
 where
     T: Deserialize<'de>,
 {
@@ -226,8 +235,11 @@ mod tests {
 
     #[test]
     fn type_errors_name_the_json_path() {
-        let e = parse_json::<Doc>("test", br#"{"items":[{"name":"a","score":1},{"name":"b","score":"x"}]}"#)
-            .unwrap_err();
+        let e = parse_json::<Doc>(
+            "test",
+            br#"{"items":[{"name":"a","score":1},{"name":"b","score":"x"}]}"#,
+        )
+        .unwrap_err();
         match &e.location {
             Location::Json { path, line, .. } => {
                 assert_eq!(path, "$.items[1].score");
@@ -235,7 +247,11 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert!(e.to_string().starts_with("test report: at $.items[1].score"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("test report: at $.items[1].score"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -102,7 +102,10 @@ impl FromStr for Label {
         Label::ALL
             .into_iter()
             .find(|l| l.as_str().eq_ignore_ascii_case(t))
-            .or_else(|| t.eq_ignore_ascii_case("info").then_some(Label::Informational))
+            .or_else(|| {
+                t.eq_ignore_ascii_case("info")
+                    .then_some(Label::Informational)
+            })
             .ok_or_else(|| UnknownLabel(s.to_string()))
     }
 }

@@ -10,9 +10,15 @@ pub enum Sniff {
     /// A JSON object with these top-level keys.
     JsonObject { keys: Vec<String> },
     /// A JSON array; the keys of its first element when that is an object.
-    JsonArray { first_keys: Option<Vec<String>>, len: usize },
+    JsonArray {
+        first_keys: Option<Vec<String>>,
+        len: usize,
+    },
     /// An XML document with this root element (local name) and default namespace.
-    Xml { root: String, namespace: Option<String> },
+    Xml {
+        root: String,
+        namespace: Option<String>,
+    },
     /// Something else, with what was seen.
     Unknown(String),
 }
@@ -45,11 +51,17 @@ impl Sniff {
 impl fmt::Display for Sniff {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Sniff::JsonObject { keys } => write!(f, "a JSON object with keys [{}]", keys.join(", ")),
+            Sniff::JsonObject { keys } => {
+                write!(f, "a JSON object with keys [{}]", keys.join(", "))
+            }
             Sniff::JsonArray {
                 first_keys: Some(k),
                 len,
-            } => write!(f, "a JSON array of {len} objects with keys [{}]", k.join(", ")),
+            } => write!(
+                f,
+                "a JSON array of {len} objects with keys [{}]",
+                k.join(", ")
+            ),
             Sniff::JsonArray { len, .. } => write!(f, "a JSON array of {len} elements"),
             Sniff::Xml {
                 root,

@@ -64,14 +64,32 @@ fn long_text_is_truncated_and_marked() {
     .unwrap();
     assert_eq!(f.title.chars().count(), 256);
     assert_eq!(f.description.chars().count(), 1024);
-    let rec = f.remediation.as_ref().unwrap().recommendation.as_ref().unwrap();
+    let rec = f
+        .remediation
+        .as_ref()
+        .unwrap()
+        .recommendation
+        .as_ref()
+        .unwrap();
     assert_eq!(rec.text.as_ref().unwrap().chars().count(), 512);
     assert_eq!(
-        f.severity.as_ref().unwrap().original.as_ref().unwrap().chars().count(),
+        f.severity
+            .as_ref()
+            .unwrap()
+            .original
+            .as_ref()
+            .unwrap()
+            .chars()
+            .count(),
         64
     );
     let marked = &f.product_fields[TRUNCATED_FIELD];
-    for field in ["Title", "Description", "Remediation.Recommendation.Text", "Severity.Original"] {
+    for field in [
+        "Title",
+        "Description",
+        "Remediation.Recommendation.Text",
+        "Severity.Original",
+    ] {
         assert!(marked.contains(field), "{marked}");
     }
 }
@@ -118,7 +136,10 @@ fn resources_types_and_product_fields_are_capped() {
     assert_eq!(f.types.len(), 50);
     assert_eq!(f.finding_provider_fields.as_ref().unwrap().types.len(), 50);
     assert!(f.product_fields.len() <= 50, "{}", f.product_fields.len());
-    assert!(f.product_fields.keys().all(|k| k.len() <= 128 && !k.starts_with("aws/")));
+    assert!(f
+        .product_fields
+        .keys()
+        .all(|k| k.len() <= 128 && !k.starts_with("aws/")));
     assert!(f.product_fields.values().all(|v| v.chars().count() <= 2048));
     assert_eq!(f.product_fields["asff/ResourcesOmitted"], "8");
     assert!(f.product_fields.contains_key("asff/ProductFieldsOmitted"));
@@ -141,7 +162,16 @@ fn invalid_types_and_missing_members_are_errors() {
     )
     .unwrap_err();
     assert!(e.reason.contains("taxonomy"), "{e}");
-    let e = build(&ctx(), &TOOL, &scope(), Draft { types: vec![], ..draft() }).unwrap_err();
+    let e = build(
+        &ctx(),
+        &TOOL,
+        &scope(),
+        Draft {
+            types: vec![],
+            ..draft()
+        },
+    )
+    .unwrap_err();
     assert!(e.reason.contains("Types"), "{e}");
     let mut f = build(&ctx(), &TOOL, &scope(), draft()).unwrap();
     f.resources.clear();
@@ -152,7 +182,9 @@ fn invalid_types_and_missing_members_are_errors() {
 fn oversized_findings_are_thinned_or_refused() {
     let vuln = |i: usize| Vulnerability {
         id: format!("CVE-2024-{i}"),
-        reference_urls: (0..500).map(|j| format!("https://example.com/{i}/{j}")).collect(),
+        reference_urls: (0..500)
+            .map(|j| format!("https://example.com/{i}/{j}"))
+            .collect(),
         ..Default::default()
     };
     let f = build(
@@ -166,7 +198,10 @@ fn oversized_findings_are_thinned_or_refused() {
     )
     .unwrap();
     assert!(serialized_len(&f) <= 240_000);
-    assert!(f.vulnerabilities.iter().all(|v| v.reference_urls.len() <= 10));
+    assert!(f
+        .vulnerabilities
+        .iter()
+        .all(|v| v.reference_urls.len() <= 10));
     assert!(f.product_fields[TRUNCATED_FIELD].contains("Vulnerabilities"));
 
     // what cannot be thinned is an error, not a drop
@@ -212,9 +247,18 @@ fn policy_applies_in_build_and_keeps_the_original() {
     .unwrap();
     assert_eq!(f.label(), Some(Label::Critical));
     assert_eq!(f.severity.as_ref().unwrap().label, Some(Label::Critical));
-    assert_eq!(f.severity.as_ref().unwrap().original.as_deref(), Some("Medium"));
-    assert_eq!(f.product_fields["asff/SeverityPolicy"], "MEDIUM -> CRITICAL");
-    assert_eq!(f.product_fields["asff/SeverityPolicyReason"], "crown jewels");
+    assert_eq!(
+        f.severity.as_ref().unwrap().original.as_deref(),
+        Some("Medium")
+    );
+    assert_eq!(
+        f.product_fields["asff/SeverityPolicy"],
+        "MEDIUM -> CRITICAL"
+    );
+    assert_eq!(
+        f.product_fields["asff/SeverityPolicyReason"],
+        "crown jewels"
+    );
     let g = build(&c, &TOOL, &scope(), draft()).unwrap();
     assert_eq!(g.label(), Some(Label::Medium));
 }

@@ -41,8 +41,8 @@ fn real_findings_survive_a_read_modify_write() {
         "defectdojo-awssecurityhub-inspector_ecr.json",
     ] {
         for original in findings(file) {
-            let mut f: AwsSecurityFinding = serde_json::from_value(original.clone())
-                .unwrap_or_else(|e| panic!("{file}: {e}"));
+            let mut f: AwsSecurityFinding =
+                serde_json::from_value(original.clone()).unwrap_or_else(|e| panic!("{file}: {e}"));
             // unchanged: identical JSON
             let back = norm(serde_json::to_value(&f).unwrap());
             if let (Value::Object(a), Value::Object(b)) = (&back, &norm(original.clone())) {
@@ -53,14 +53,22 @@ fn real_findings_survive_a_read_modify_write() {
                     assert!(b.contains_key(k), "{file}: member {k} added to {}", f.id);
                 }
             }
-            assert_eq!(norm(serde_json::to_value(&f).unwrap()), norm(original.clone()), "{file}");
+            assert_eq!(
+                norm(serde_json::to_value(&f).unwrap()),
+                norm(original.clone()),
+                "{file}"
+            );
             // modified: only the modified member differs
             f.record_state = Some(RecordState::Archived);
             f.updated_at = "2030-01-01T00:00:00.000Z".into();
             let mut expected = original.clone();
             expected["RecordState"] = Value::from("ARCHIVED");
             expected["UpdatedAt"] = Value::from("2030-01-01T00:00:00.000Z");
-            assert_eq!(norm(serde_json::to_value(&f).unwrap()), norm(expected), "{file}");
+            assert_eq!(
+                norm(serde_json::to_value(&f).unwrap()),
+                norm(expected),
+                "{file}"
+            );
             seen += 1;
         }
     }
@@ -77,5 +85,9 @@ fn unmodelled_members_are_kept_in_extra() {
             .unwrap();
     // Inspector findings carry members we do not model (e.g. Workflow, FindingProviderFields
     // extras, resource details beyond ours)
-    assert!(!f.extra.is_empty(), "{:?}", f.extra.keys().collect::<Vec<_>>());
+    assert!(
+        !f.extra.is_empty(),
+        "{:?}",
+        f.extra.keys().collect::<Vec<_>>()
+    );
 }

@@ -539,9 +539,10 @@ pub(crate) fn convert(
                 "a vulnerability without a name".into(),
             ));
         }
+        // file paths without the CodeBuild checkout directory, which changes every build
         let ident: Vec<String> = identity(&infos, deps, c, c.level)
             .into_iter()
-            .map(str::to_string)
+            .map(|part| asff_core::id::stable_path(part).into_owned())
             .collect();
         let draft = draft(&common, dep, &infos[c.d], vuln, ident);
         let finding = build(ctx, &TOOL, &common.scope, draft)

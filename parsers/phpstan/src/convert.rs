@@ -41,7 +41,11 @@ pub(crate) fn convert(report: &Report, ctx: &Context) -> Result<ParseOutput, Rep
                 .filter(|s| !s.is_empty());
             let message = m.message.trim();
             let n = equals
-                .entry((stable_path(path), identifier.unwrap_or(""), message))
+                .entry((
+                    asff_core::id::stable_path(path),
+                    identifier.unwrap_or(""),
+                    message,
+                ))
                 .or_insert(0);
             let ordinal = *n;
             *n += 1;
@@ -85,7 +89,7 @@ pub(crate) fn convert(report: &Report, ctx: &Context) -> Result<ParseOutput, Rep
             let draft = Draft {
                 identity: vec![
                     readable_key(path, identifier),
-                    stable_path(path).into_owned(),
+                    asff_core::id::stable_path(path).into_owned(),
                     message.to_string(),
                     ordinal.to_string(),
                 ],
@@ -128,21 +132,6 @@ pub(crate) fn convert(report: &Report, ctx: &Context) -> Result<ParseOutput, Rep
         }
     }
     Ok(out)
-}
-
-/// The path as it identifies a file across builds: CodeBuild checks the source out into a
-/// directory whose name changes with every build (`/codebuild/output/src123456789/src/…`,
-/// `/tmp/src123456789/src/…`); that number is dropped. Other paths stay as reported.
-pub(crate) fn stable_path(path: &str) -> Cow<'_, str> {
-    for prefix in ["/codebuild/output/src", "/tmp/src"] {
-        if let Some(rest) = path.strip_prefix(prefix) {
-            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-            if digits > 0 && rest[digits..].starts_with('/') {
-                return Cow::Owned(format!("{prefix}{}", &rest[digits..]));
-            }
-        }
-    }
-    Cow::Borrowed(path)
 }
 
 /// The first, readable part of the Id: the file name and the identifier

@@ -188,6 +188,20 @@ pub fn fit(f: &mut AwsSecurityFinding) -> Result<(), FitError> {
     }
     m.cut_opt("ProductName", &mut f.product_name, limits::PRODUCT_NAME);
     m.cut_opt("CompanyName", &mut f.company_name, limits::COMPANY_NAME);
+    // Scores Security Hub refuses (NaN, infinite, off the scale, as a hostile or broken report
+    // may give them) are left out and marked, rather than failing the import.
+    for v in &mut f.vulnerabilities {
+        for c in &mut v.cvss {
+            if c.base_score.is_some_and(|s| !(0.0..=10.0).contains(&s)) {
+                c.base_score = None;
+                m.mark("Vulnerabilities.Cvss.BaseScore");
+            }
+        }
+        if v.epss_score.is_some_and(|s| !(0.0..=1.0).contains(&s)) {
+            v.epss_score = None;
+            m.mark("Vulnerabilities.EpssScore");
+        }
+    }
     dedup_types(&mut f.types);
     if f.types.len() > limits::TYPES {
         f.types.truncate(limits::TYPES);

@@ -35,6 +35,7 @@ pub mod build;
 pub mod context;
 pub mod fit;
 pub mod id;
+pub mod image;
 pub mod lifecycle;
 pub mod model;
 pub mod policy;

@@ -52,7 +52,7 @@ impl fmt::Display for Sniff {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Sniff::JsonObject { keys } => {
-                write!(f, "a JSON object with keys [{}]", keys.join(", "))
+                write!(f, "a JSON object with keys [{}]", shown_keys(keys))
             }
             Sniff::JsonArray {
                 first_keys: Some(k),
@@ -60,7 +60,7 @@ impl fmt::Display for Sniff {
             } => write!(
                 f,
                 "a JSON array of {len} objects with keys [{}]",
-                k.join(", ")
+                shown_keys(k)
             ),
             Sniff::JsonArray { len, .. } => write!(f, "a JSON array of {len} elements"),
             Sniff::Xml {
@@ -71,6 +71,39 @@ impl fmt::Display for Sniff {
             Sniff::Unknown(what) => f.write_str(what),
         }
     }
+}
+
+/// Most keys a sniff keeps: real reports have a few dozen top-level keys at most, while a
+/// hostile one can have millions.
+pub const MAX_KEYS: usize = 1000;
+/// Longest key (in bytes) or XML name a sniff keeps.
+pub const MAX_NAME: usize = 256;
+/// Most keys shown in a message.
+const SHOWN_KEYS: usize = 20;
+/// Longest key shown in a message, in characters.
+const SHOWN_KEY: usize = 64;
+
+/// Keys for a message: at most [`SHOWN_KEYS`], each cut to [`SHOWN_KEY`] characters.
+fn shown_keys(keys: &[String]) -> String {
+    let mut shown: Vec<String> = keys
+        .iter()
+        .take(SHOWN_KEYS)
+        .map(|k| crate::fit::truncate_chars(k, SHOWN_KEY).unwrap_or_else(|| k.clone()))
+        .collect();
+    if keys.len() > SHOWN_KEYS {
+        let plus = if keys.len() >= MAX_KEYS { "+" } else { "" };
+        shown.push(format!("… {}{plus} more", keys.len() - SHOWN_KEYS));
+    }
+    shown.join(", ")
+}
+
+/// A key as kept: at most [`MAX_NAME`] bytes.
+fn kept(mut key: String) -> String {
+    if key.len() > MAX_NAME {
+        let cut = crate::fit::truncate_bytes(&key, MAX_NAME).len();
+        key.truncate(cut);
+    }
+    key
 }
 
 /// Skips a UTF-8 byte order mark and leading white space.
@@ -133,7 +166,9 @@ impl<'de> Visitor<'de> for TopVisitor {
         let mut keys = Vec::new();
         while let Some(k) = map.next_key::<String>()? {
             map.next_value::<IgnoredAny>()?;
-            keys.push(k);
+            if keys.len() < MAX_KEYS {
+                keys.push(kept(k));
+            }
         }
         Ok(Sniff::JsonObject { keys })
     }
@@ -164,7 +199,9 @@ impl<'de> serde::Deserialize<'de> for KeysOnly {
                 let mut keys = Vec::new();
                 while let Some(k) = map.next_key::<String>()? {
                     map.next_value::<IgnoredAny>()?;
-                    keys.push(k);
+                    if keys.len() < MAX_KEYS {
+                        keys.push(kept(k));
+                    }
                 }
                 Ok(KeysOnly(Some(keys)))
             }
@@ -226,13 +263,15 @@ fn sniff_xml(body: &[u8]) -> Sniff {
             .collect();
         let local = name.rsplit(':').next().unwrap_or(&name).to_string();
         let namespace = tag.find("xmlns=").and_then(|i| {
-            let v = &tag[i + 6..];
+            let v = tag.get(i + 6..)?;
             let q = v.chars().next()?;
-            let v = &v[1..];
-            v.find(q).map(|e| v[..e].to_string())
+            let v = v.get(q.len_utf8()..)?;
+            v.find(q)
+                .and_then(|e| v.get(..e))
+                .map(|ns| kept(ns.to_string()))
         });
         return Sniff::Xml {
-            root: local,
+            root: kept(local),
             namespace,
         };
     }

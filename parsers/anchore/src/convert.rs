@@ -10,11 +10,11 @@ use asff_core::{build, Context, Draft, Label, ParseOutput, ReportError};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use crate::image::Image;
 use crate::model::{
     present, CvssData, EngineReport, EngineVulnerability, EnterpriseReport, Evaluation,
 };
 use crate::TOOL;
+use asff_core::image::Image;
 
 const TYPE_CVE: &str = "Software and Configuration Checks/Vulnerabilities/CVE";
 const TYPE_VULN: &str = "Software and Configuration Checks/Vulnerabilities";

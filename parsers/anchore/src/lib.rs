@@ -47,7 +47,6 @@
 //! ```
 
 mod convert;
-mod image;
 pub mod model;
 
 use asff_core::report::parse_json;

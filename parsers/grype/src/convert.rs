@@ -11,9 +11,10 @@ use asff_core::{
     build, repository_resource, Context, Draft, Label, ParseOutput, ReportError, Scope,
 };
 
-use crate::image::{reference_in_user_input, Image};
+use crate::image::reference_in_user_input;
 use crate::model::{self, Document, ImageTarget, Match};
 use crate::TOOL;
+use asff_core::image::Image;
 
 const TYPE_CVE: &str = "Software and Configuration Checks/Vulnerabilities/CVE";
 const TYPE_VULN: &str = "Software and Configuration Checks/Vulnerabilities";

@@ -1,42 +1,52 @@
-//! The scanned image: the scope of the findings (its repository) and their resource.
+//! A scanned container image: the scope of an image scanner's findings (its repository, whatever
+//! the tag or digest, so a rebuilt image with the same flaw updates the same finding) and their
+//! resource (a `Container` with the digest and tags in the details).
 
-use asff_core::context::{image_digest, image_repository, image_tag};
-use asff_core::model::{ContainerDetails, FieldMap, Resource, ResourceDetails};
-use asff_core::{Context, Scope};
+use crate::context::{image_digest, image_repository, image_tag, Context, Scope};
+use crate::model::{ContainerDetails, FieldMap, Resource, ResourceDetails};
 
 /// What is known about the scanned image.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Image {
-    /// `registry/repository` without tag or digest; the scope of the findings. When only the
+    /// `registry/repository` without tag or digest; the scope of the findings. When only a
     /// digest is known, the digest.
     pub repository: String,
+    /// The tag of the reference.
     pub tag: Option<String>,
+    /// Every tag the image has.
+    pub tags: Vec<String>,
     /// The manifest digest (`sha256:…`).
     pub digest: Option<String>,
-    /// Whether the repository is unknown and the scope was built from the digest.
+    /// The image (config) id.
+    pub image_id: Option<String>,
+    /// Whether the repository is unknown and the scope was built from a digest.
     pub digest_only: bool,
 }
 
 impl Image {
     /// The image named by a reference (`registry/repo:tag@sha256:…`); `digest` (the scanned
-    /// image's, from the report) wins over a digest in the reference.
+    /// manifest) wins over a digest in the reference.
     pub fn from_reference(reference: &str, digest: Option<&str>) -> Image {
         Image {
             repository: image_repository(reference),
             tag: image_tag(reference),
+            tags: Vec::new(),
             digest: digest
                 .map(str::to_string)
                 .or_else(|| image_digest(reference)),
+            image_id: None,
             digest_only: false,
         }
     }
 
-    /// An image known only by its digest (or not at all).
+    /// An image known only by a digest (or not at all).
     pub fn from_digest(digest: Option<&str>) -> Image {
         Image {
             repository: digest.unwrap_or("unknown-image").to_string(),
             tag: None,
+            tags: Vec::new(),
             digest: digest.map(str::to_string),
+            image_id: None,
             digest_only: true,
         }
     }
@@ -65,13 +75,16 @@ impl Image {
     }
 
     /// The resource of the findings: a `Container` whose Id is the full image reference, with
-    /// the digest and tag in the details.
+    /// digest, image id and tags in the details.
     pub fn resource(&self, ctx: &Context, mut other: FieldMap) -> Resource {
         if !self.digest_only {
             other.insert("ImageRepository".into(), self.repository.clone());
         }
         if let Some(t) = &self.tag {
             other.insert("ImageTag".into(), t.clone());
+        }
+        if !self.tags.is_empty() {
+            other.insert("ImageTags".into(), self.tags.join(", "));
         }
         if let Some(d) = &self.digest {
             other.insert("ImageDigest".into(), d.clone());
@@ -86,7 +99,7 @@ impl Image {
                 container: Some(ContainerDetails {
                     // an image known only by its digest has no name
                     image_name: (!self.digest_only).then(|| self.name()),
-                    image_id: self.digest.clone(),
+                    image_id: self.image_id.clone().or_else(|| self.digest.clone()),
                     ..Default::default()
                 }),
                 ..Default::default()

@@ -1,0 +1,247 @@
+//! The function's answer, and the function error that carries it when something failed.
+
+use std::collections::BTreeMap;
+
+use asff_core::{AwsSecurityFinding, Label};
+use asff_hub::{FailedFinding, Retry};
+use serde::Serialize;
+
+/// Whether the build should fail: a finding at or above `FAIL_ON` was reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Gate {
+    Pass,
+    Fail,
+}
+
+/// What went wrong, in a function error's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ErrorInfo {
+    /// `transient` (retrying may help) or `permanent` (the same input fails again).
+    pub kind: Retry,
+    /// The error type, e.g. `MalformedReport`, also in the function error's `errorType`.
+    #[serde(rename = "type")]
+    pub error_type: &'static str,
+    pub message: String,
+}
+
+/// The answer:
+/// `{"imported":N,"failed":[{"Id","ErrorCode","ErrorMessage"}],"skipped":{reason:N},
+/// "bySeverity":{…},"rawReport":"s3://…","gate":"pass"|"fail", …}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Answer {
+    /// Findings Security Hub accepted.
+    pub imported: usize,
+    /// Findings not imported, with Security Hub's error code and message (or the failed
+    /// call's).
+    pub failed: Vec<FailedFinding>,
+    /// Records of the report that produced no finding, counted by reason.
+    pub skipped: BTreeMap<String, usize>,
+    /// Findings of the report by severity label (all five labels, zeros included).
+    pub by_severity: BTreeMap<&'static str, usize>,
+    /// Where the raw report was archived.
+    pub raw_report: Option<String>,
+    /// `fail` when a finding is at or above `FAIL_ON` (or nothing could be told).
+    pub gate: Gate,
+    /// The tool, when known.
+    pub tool: Option<&'static str>,
+    /// Findings the report produced.
+    pub findings: usize,
+    /// The parser's warnings (e.g. a report that cannot be complete).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+    /// The archived raw reports, when an S3 notification held more than one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub raw_reports: Vec<String>,
+    /// Present when the invocation failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ErrorInfo>,
+}
+
+impl Default for Answer {
+    fn default() -> Self {
+        Answer {
+            imported: 0,
+            failed: Vec::new(),
+            skipped: BTreeMap::new(),
+            by_severity: Label::ALL.iter().rev().map(|l| (l.as_str(), 0)).collect(),
+            raw_report: None,
+            gate: Gate::Fail,
+            tool: None,
+            findings: 0,
+            warnings: Vec::new(),
+            raw_reports: Vec::new(),
+            error: None,
+        }
+    }
+}
+
+impl Answer {
+    /// Counts findings by severity and computes the gate against `fail_on` (`None`: never
+    /// fail).
+    pub fn count(&mut self, findings: &[AwsSecurityFinding], fail_on: Option<Label>) {
+        self.findings = findings.len();
+        let mut worst: Option<Label> = None;
+        for f in findings {
+            let l = f.label().unwrap_or(Label::Informational);
+            *self.by_severity.entry(l.as_str()).or_insert(0) += 1;
+            worst = worst.max(Some(l));
+        }
+        self.gate = match (fail_on, worst) {
+            (Some(t), Some(w)) if w >= t => Gate::Fail,
+            _ => Gate::Pass,
+        };
+    }
+
+    /// Adds another report's answer (S3 notifications with several records).
+    pub fn merge(&mut self, other: Answer) {
+        self.imported += other.imported;
+        self.failed.extend(other.failed);
+        for (k, v) in other.skipped {
+            *self.skipped.entry(k).or_insert(0) += v;
+        }
+        for (k, v) in other.by_severity {
+            *self.by_severity.entry(k).or_insert(0) += v;
+        }
+        if let Some(r) = other.raw_report {
+            if self.raw_report.is_none() {
+                self.raw_report = Some(r.clone());
+            }
+            self.raw_reports.push(r);
+        }
+        if other.gate == Gate::Fail {
+            self.gate = Gate::Fail;
+        }
+        if self.tool != other.tool {
+            self.tool = self.tool.or(other.tool);
+        }
+        self.findings += other.findings;
+        self.warnings.extend(other.warnings);
+        if self.error.is_none() {
+            self.error = other.error;
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self)
+            .unwrap_or_else(|e| format!("{{\"error\":\"answer not serializable: {e}\"}}"))
+    }
+}
+
+/// An invocation that failed: a function error whose `errorType` is
+/// `Permanent.<type>` or `Transient.<type>` and whose `errorMessage` is the answer as JSON.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", answer.to_json())]
+pub struct Failure {
+    pub answer: Box<Answer>,
+}
+
+impl Failure {
+    /// Fails with `answer`, recording the error in it.
+    pub fn new(
+        mut answer: Answer,
+        kind: Retry,
+        error_type: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
+        answer.error = Some(ErrorInfo {
+            kind,
+            error_type,
+            message: message.into(),
+        });
+        Failure {
+            answer: Box::new(answer),
+        }
+    }
+
+    pub fn info(&self) -> Option<&ErrorInfo> {
+        self.answer.error.as_ref()
+    }
+
+    /// `Permanent.MalformedReport`, `Transient.AwsCall`, …
+    pub fn error_type(&self) -> String {
+        match self.info() {
+            Some(i) => format!(
+                "{}.{}",
+                match i.kind {
+                    Retry::Transient => "Transient",
+                    Retry::Permanent => "Permanent",
+                },
+                i.error_type
+            ),
+            None => "Permanent.Unknown".to_string(),
+        }
+    }
+}
+
+impl From<Failure> for lambda_runtime::Diagnostic {
+    fn from(f: Failure) -> Self {
+        lambda_runtime::Diagnostic {
+            error_type: f.error_type(),
+            error_message: f.answer.to_json(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use asff_core::model::Severity;
+
+    fn finding(l: Label) -> AwsSecurityFinding {
+        AwsSecurityFinding {
+            severity: Some(Severity {
+                label: Some(l),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn gate_and_counts() {
+        let fs = vec![
+            finding(Label::Medium),
+            finding(Label::High),
+            finding(Label::Low),
+        ];
+        let mut a = Answer::default();
+        a.count(&fs, Some(Label::High));
+        assert_eq!(a.gate, Gate::Fail);
+        assert_eq!(a.by_severity["HIGH"], 1);
+        assert_eq!(a.by_severity["CRITICAL"], 0);
+        a.count(&fs, Some(Label::Critical));
+        assert_eq!(a.gate, Gate::Pass);
+        a.count(&fs, None);
+        assert_eq!(a.gate, Gate::Pass);
+        let mut empty = Answer::default();
+        empty.count(&[], Some(Label::Informational));
+        assert_eq!(empty.gate, Gate::Pass);
+    }
+
+    #[test]
+    fn wire_format() {
+        let mut a = Answer::default();
+        a.count(&[finding(Label::Critical)], Some(Label::High));
+        a.imported = 1;
+        a.raw_report = Some("s3://b/raw/x.json".into());
+        a.skipped.insert("suppressed".into(), 2);
+        let v: serde_json::Value = serde_json::from_str(&a.to_json()).unwrap();
+        assert_eq!(v["imported"], 1);
+        assert_eq!(v["failed"], serde_json::json!([]));
+        assert_eq!(v["skipped"]["suppressed"], 2);
+        assert_eq!(v["bySeverity"]["CRITICAL"], 1);
+        assert_eq!(v["rawReport"], "s3://b/raw/x.json");
+        assert_eq!(v["gate"], "fail");
+        assert!(v.get("error").is_none());
+
+        let f = Failure::new(a, Retry::Permanent, "MalformedReport", "bad");
+        let d = lambda_runtime::Diagnostic::from(f);
+        assert_eq!(d.error_type, "Permanent.MalformedReport");
+        let v: serde_json::Value = serde_json::from_str(&d.error_message).unwrap();
+        assert_eq!(v["error"]["kind"], "permanent");
+        assert_eq!(v["error"]["type"], "MalformedReport");
+        assert_eq!(v["imported"], 1);
+    }
+}

@@ -1,0 +1,221 @@
+//! Configuration from the environment.
+//!
+//! | variable | meaning | default |
+//! | --- | --- | --- |
+//! | `REPORT_BUCKET` | bucket of the raw report archive (required) | |
+//! | `REPORT_KMS_KEY_ID` | KMS key (id, ARN or alias) for SSE-KMS of archived reports | SSE-S3 |
+//! | `SEVERITY_POLICY` | the severity policy: its JSON text (starts with `{`) or the path of a file (e.g. in a layer, `/opt/policy.json`) | none |
+//! | `FAIL_ON` | the gate's threshold: `INFORMATIONAL`, `LOW`, `MEDIUM`, `HIGH`, `CRITICAL`, or `NONE` (never fail) | `HIGH` |
+//! | `INPUT_PREFIX` | where pipelines upload reports for S3 notifications | `incoming/` |
+//! | `IMPORT_CONCURRENCY` | BatchImportFindings requests in flight | `4` |
+//! | `AWS_REGION` | the region (set by Lambda) | |
+
+use asff_core::{Label, SeverityPolicy};
+
+/// A configuration that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("configuration: {0}")]
+pub struct ConfigError(pub String);
+
+/// The function's settings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub bucket: String,
+    pub kms_key_id: Option<String>,
+    pub policy: SeverityPolicy,
+    /// `None`: the gate never fails.
+    pub fail_on: Option<Label>,
+    pub region: String,
+    pub input_prefix: String,
+    pub concurrency: usize,
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// Reads settings through `get` (tests pass a map).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let get = |k: &str| {
+            get(k)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let bucket = get("REPORT_BUCKET").ok_or_else(|| {
+            ConfigError(
+                "REPORT_BUCKET is not set: name the bucket of the raw report archive".into(),
+            )
+        })?;
+        let region = get("AWS_REGION")
+            .or_else(|| get("AWS_DEFAULT_REGION"))
+            .ok_or_else(|| ConfigError("AWS_REGION is not set".into()))?;
+        let policy = match get("SEVERITY_POLICY") {
+            None => SeverityPolicy::default(),
+            Some(p) => {
+                let bytes = if p.starts_with('{') {
+                    p.into_bytes()
+                } else {
+                    std::fs::read(&p).map_err(|e| {
+                        ConfigError(format!(
+                            "SEVERITY_POLICY: {p:?} is neither a JSON policy nor a readable file: {e}"
+                        ))
+                    })?
+                };
+                SeverityPolicy::from_json(&bytes)
+                    .map_err(|e| ConfigError(format!("SEVERITY_POLICY: {e}")))?
+            }
+        };
+        let fail_on = match get("FAIL_ON") {
+            None => Some(Label::High),
+            Some(v) if v.eq_ignore_ascii_case("none") || v.eq_ignore_ascii_case("off") => None,
+            Some(v) => Some(
+                v.parse::<Label>()
+                    .map_err(|e| ConfigError(format!("FAIL_ON: {e} (or NONE)")))?,
+            ),
+        };
+        let concurrency = match get("IMPORT_CONCURRENCY") {
+            None => 4,
+            Some(v) => v
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=32).contains(n))
+                .ok_or_else(|| {
+                    ConfigError(format!(
+                        "IMPORT_CONCURRENCY: {v:?} is not a number from 1 to 32"
+                    ))
+                })?,
+        };
+        let mut input_prefix = get("INPUT_PREFIX").unwrap_or_else(|| "incoming/".into());
+        if !input_prefix.ends_with('/') {
+            input_prefix.push('/');
+        }
+        Ok(Config {
+            bucket,
+            kms_key_id: get("REPORT_KMS_KEY_ID"),
+            policy,
+            fail_on,
+            region,
+            input_prefix,
+            concurrency,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn cfg(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let m: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|k| m.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults() {
+        let c = cfg(&[("REPORT_BUCKET", "b"), ("AWS_REGION", "eu-west-1")]).unwrap();
+        assert_eq!(c.fail_on, Some(Label::High));
+        assert_eq!(c.kms_key_id, None);
+        assert_eq!(c.input_prefix, "incoming/");
+        assert_eq!(c.concurrency, 4);
+        assert!(c.policy.overrides.is_empty());
+    }
+
+    #[test]
+    fn settings() {
+        let c = cfg(&[
+            ("REPORT_BUCKET", "b"),
+            ("AWS_REGION", "eu-west-1"),
+            ("FAIL_ON", "critical"),
+            ("REPORT_KMS_KEY_ID", "alias/reports"),
+            ("INPUT_PREFIX", "in"),
+            (
+                "SEVERITY_POLICY",
+                r#"{"version":1,"overrides":[{"tool":"zap","label":"LOW"}]}"#,
+            ),
+        ])
+        .unwrap();
+        assert_eq!(c.fail_on, Some(Label::Critical));
+        assert_eq!(c.kms_key_id.as_deref(), Some("alias/reports"));
+        assert_eq!(c.input_prefix, "in/");
+        assert_eq!(c.policy.overrides.len(), 1);
+        assert_eq!(
+            cfg(&[
+                ("REPORT_BUCKET", "b"),
+                ("AWS_REGION", "r-1"),
+                ("FAIL_ON", "NONE")
+            ])
+            .unwrap()
+            .fail_on,
+            None
+        );
+    }
+
+    #[test]
+    fn policy_from_a_file() {
+        let dir = std::env::temp_dir().join(format!("policy-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("policy.json");
+        std::fs::write(
+            &p,
+            r#"{"version":1,"overrides":[{"id":"CVE-1","label":"CRITICAL"}]}"#,
+        )
+        .unwrap();
+        let c = cfg(&[
+            ("REPORT_BUCKET", "b"),
+            ("AWS_REGION", "r-1"),
+            ("SEVERITY_POLICY", p.to_str().unwrap()),
+        ])
+        .unwrap();
+        assert_eq!(c.policy.overrides[0].label, Label::Critical);
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn errors_name_the_variable() {
+        for (pairs, want) in [
+            (vec![("AWS_REGION", "r-1")], "REPORT_BUCKET"),
+            (vec![("REPORT_BUCKET", "b")], "AWS_REGION"),
+            (
+                vec![
+                    ("REPORT_BUCKET", "b"),
+                    ("AWS_REGION", "r-1"),
+                    ("FAIL_ON", "urgent"),
+                ],
+                "FAIL_ON",
+            ),
+            (
+                vec![
+                    ("REPORT_BUCKET", "b"),
+                    ("AWS_REGION", "r-1"),
+                    ("SEVERITY_POLICY", "/nonexistent/p.json"),
+                ],
+                "SEVERITY_POLICY",
+            ),
+            (
+                vec![
+                    ("REPORT_BUCKET", "b"),
+                    ("AWS_REGION", "r-1"),
+                    ("SEVERITY_POLICY", "{\"version\":2}"),
+                ],
+                "SEVERITY_POLICY",
+            ),
+            (
+                vec![
+                    ("REPORT_BUCKET", "b"),
+                    ("AWS_REGION", "r-1"),
+                    ("IMPORT_CONCURRENCY", "0"),
+                ],
+                "IMPORT_CONCURRENCY",
+            ),
+        ] {
+            let e = cfg(&pairs).unwrap_err();
+            assert!(e.0.contains(want), "{e}");
+        }
+    }
+}

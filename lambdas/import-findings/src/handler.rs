@@ -1,0 +1,458 @@
+//! The work of one invocation: fetch, archive, parse, import, answer.
+//!
+//! For each report, in this order:
+//! 1. **fetch** the report: from the payload, or from S3 (`reportS3Uri`, notifications);
+//! 2. **tell the tool** (`reportType`, the key or metadata, else detection);
+//! 3. **archive** the raw report ([`asff_hub::archive`]) — before anything else can fail
+//!    on its content, so that a report that cannot be imported stays there for inspection;
+//! 4. **parse**, all or nothing: a malformed report (or one of unknown format) imports
+//!    nothing and fails with a permanent error;
+//! 5. **import** ([`Handler::import_step`]), then answer. Any finding that failed, or any
+//!    call that failed for good, turns the answer into a function error.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use asff_core::context::normalize_repository;
+use asff_core::{Context, Pipeline};
+use asff_hub::{
+    import, raw_key, AccountResolver, Archive, AwsError, FindingSink, ImportOptions, RawKey, Retry,
+    TokenBucket,
+};
+use asff_parsers::{Conversion, ConvertError, Tool};
+use bytes::Bytes;
+use time::OffsetDateTime;
+use tracing::Instrument;
+
+use crate::answer::{Answer, Failure};
+use crate::config::Config;
+use crate::payload::{Event, ReportContext, ReportRequest, ReportSource};
+
+/// The invocation being handled.
+#[derive(Debug, Clone)]
+pub struct Invocation {
+    pub request_id: String,
+    /// No new Security Hub call or retry starts after this instant.
+    pub deadline: Option<tokio::time::Instant>,
+    /// The clock of this run: the findings' UpdatedAt/LastObservedAt, the archive key.
+    pub now: OffsetDateTime,
+}
+
+/// Time kept back from the invocation's deadline to answer.
+pub const DEADLINE_MARGIN: Duration = Duration::from_secs(5);
+
+impl Invocation {
+    /// An invocation without deadline, clock read now.
+    pub fn now(request_id: impl Into<String>) -> Self {
+        Invocation {
+            request_id: request_id.into(),
+            deadline: None,
+            now: OffsetDateTime::now_utc(),
+        }
+    }
+
+    /// From the runtime's context: the deadline (epoch milliseconds) less [`DEADLINE_MARGIN`].
+    pub fn from_lambda(ctx: &lambda_runtime::Context) -> Self {
+        let now = OffsetDateTime::now_utc();
+        let deadline = (ctx.deadline > 0).then(|| {
+            let now_ms = (now.unix_timestamp_nanos() / 1_000_000).max(0) as u64;
+            let left = Duration::from_millis(ctx.deadline.saturating_sub(now_ms));
+            tokio::time::Instant::now() + left.saturating_sub(DEADLINE_MARGIN)
+        });
+        Invocation {
+            request_id: ctx.request_id.clone(),
+            deadline,
+            now,
+        }
+    }
+}
+
+/// The handler: the archive, the sink and the account resolver behind their traits, the
+/// configuration, and the rate limiter shared by the invocations of a container.
+pub struct Handler<A, S, R> {
+    pub archive: A,
+    pub sink: S,
+    pub account: R,
+    pub config: Config,
+    pub limiter: TokenBucket,
+    pub import_options: ImportOptions,
+}
+
+impl<A: Archive, S: FindingSink, R: AccountResolver> Handler<A, S, R> {
+    pub fn new(archive: A, sink: S, account: R, config: Config) -> Self {
+        let import_options = ImportOptions {
+            concurrency: config.concurrency,
+            ..ImportOptions::default()
+        };
+        Handler {
+            archive,
+            sink,
+            account,
+            config,
+            limiter: TokenBucket::security_hub(),
+            import_options,
+        }
+    }
+
+    /// Handles a Lambda event.
+    pub async fn invoke(
+        &self,
+        event: lambda_runtime::LambdaEvent<Box<serde_json::value::RawValue>>,
+    ) -> Result<Answer, Failure> {
+        let inv = Invocation::from_lambda(&event.context);
+        self.handle(event.payload.get(), &inv).await
+    }
+
+    /// Handles an event given as JSON text, in one span with the tool and build id.
+    pub async fn handle(&self, raw: &str, inv: &Invocation) -> Result<Answer, Failure> {
+        let span = tracing::info_span!(
+            "invocation",
+            request_id = %inv.request_id,
+            origin = tracing::field::Empty,
+            tool = tracing::field::Empty,
+            build_id = tracing::field::Empty,
+        );
+        let result = Box::pin(self.handle_event(raw, inv).instrument(span.clone())).await;
+        let _e = span.enter();
+        match &result {
+            Ok(a) => tracing::info!(
+                imported = a.imported,
+                findings = a.findings,
+                gate = ?a.gate,
+                raw_report = a.raw_report.as_deref().unwrap_or(""),
+                "done"
+            ),
+            Err(f) => tracing::error!(
+                error_type = %f.error_type(),
+                imported = f.answer.imported,
+                failed = f.answer.failed.len(),
+                raw_report = f.answer.raw_report.as_deref().unwrap_or(""),
+                "invocation failed"
+            ),
+        }
+        result
+    }
+
+    async fn handle_event(&self, raw: &str, inv: &Invocation) -> Result<Answer, Failure> {
+        let event = Event::parse(raw, &self.config.input_prefix).map_err(|e| {
+            Failure::new(
+                Answer::default(),
+                Retry::Permanent,
+                "InvalidPayload",
+                e.to_string(),
+            )
+        })?;
+        match event {
+            Event::CodeBuild(req) => Box::pin(self.handle_report(*req, inv)).await,
+            Event::S3Notification(reqs) => {
+                let many = reqs.len() > 1;
+                let mut total: Option<Answer> = None;
+                let mut failed = false;
+                for req in reqs {
+                    let (a, f) = match Box::pin(self.handle_report(req, inv)).await {
+                        Ok(a) => (a, false),
+                        Err(f) => (*f.answer, true),
+                    };
+                    failed |= f;
+                    match &mut total {
+                        None => {
+                            let mut first = a;
+                            if many {
+                                first.raw_reports.extend(first.raw_report.clone());
+                            }
+                            total = Some(first);
+                        }
+                        Some(t) => t.merge(a),
+                    }
+                }
+                let total = total.unwrap_or_default();
+                if failed {
+                    Err(Failure {
+                        answer: Box::new(total),
+                    })
+                } else {
+                    Ok(total)
+                }
+            }
+        }
+    }
+
+    /// Handles one report: fetch, archive, parse, import.
+    pub async fn handle_report(
+        &self,
+        req: ReportRequest,
+        inv: &Invocation,
+    ) -> Result<Answer, Failure> {
+        let span = tracing::Span::current();
+        span.record("origin", req.origin);
+        let mut answer = Answer::default();
+
+        // 1. fetch
+        let mut context = req.context.clone();
+        let (bytes, source_uri) = match &req.source {
+            ReportSource::Inline(b) => (Bytes::from(b.clone()), None),
+            ReportSource::S3(loc) => {
+                let obj = Box::pin(self.archive.get(loc))
+                    .await
+                    .map_err(|e| aws_failure(answer.clone(), e))?;
+                if req.use_metadata {
+                    context.fill_from(&ReportContext::from_metadata(&obj.metadata));
+                }
+                (Bytes::from(obj.body), Some(loc.to_string()))
+            }
+        };
+        context.fill_from(&req.fallback);
+        if let Some(b) = &context.build_id {
+            span.record("build_id", b.as_str());
+        }
+
+        // 2. tell the tool (an error waits until the report is archived)
+        let tool = resolve_tool(&context, &bytes);
+        let tool_name = match &tool {
+            Ok(t) => t.name(),
+            Err(_) => "unknown",
+        };
+        span.record("tool", tool_name);
+        answer.tool = tool.as_ref().ok().map(|t| t.name());
+
+        // 3. archive
+        let repository = context.repository.as_deref().map(normalize_repository);
+        let xml = is_xml(&bytes);
+        let key = raw_key(&RawKey {
+            tool: tool_name,
+            repository: repository.as_deref(),
+            branch: context.branch.as_deref(),
+            build_id: context.build_id.as_deref(),
+            timestamp: inv.now,
+            xml,
+        });
+        let metadata = self.metadata(&context, tool_name, req.origin, source_uri.as_deref(), inv);
+        let content_type = if xml {
+            "application/xml"
+        } else {
+            "application/json"
+        };
+        let size = bytes.len();
+        let archived = Box::pin(
+            self.archive
+                .put(&key, bytes.clone(), content_type, &metadata),
+        )
+        .await
+        .map_err(|e| aws_failure(answer.clone(), e))?;
+        tracing::info!(raw_report = %archived, bytes = size, "raw report archived");
+        answer.raw_report = Some(archived.to_string());
+        let tool = tool.map_err(|(t, m)| Failure::new(answer.clone(), Retry::Permanent, t, m))?;
+
+        // 4. parse, all or nothing
+        let account = Box::pin(self.account.account_id())
+            .await
+            .map_err(|e| aws_failure(answer.clone(), e))?;
+        let ctx = self
+            .context(&account, &context, repository, inv)
+            .map_err(|m| Failure::new(answer.clone(), Retry::Permanent, "Configuration", m))?;
+        let conv = self.parse(tool, &bytes, &ctx, &mut answer)?;
+
+        // 5. import
+        Box::pin(self.import_step(&ctx, &conv, inv, &mut answer)).await?;
+        Ok(answer)
+    }
+
+    /// Parses the report, all or nothing, and counts what it holds into the answer.
+    fn parse(
+        &self,
+        tool: Tool,
+        bytes: &[u8],
+        ctx: &Context,
+        answer: &mut Answer,
+    ) -> Result<Conversion, Failure> {
+        let conv = asff_parsers::convert(bytes, Some(tool), ctx).map_err(|e| {
+            match &e {
+                // the format only: the location and message may quote the report
+                ConvertError::Report(r) => tracing::error!(
+                    format = r.format,
+                    "malformed report: nothing imported (the answer says where and why)"
+                ),
+                ConvertError::Detect(_) => tracing::error!("unknown report format"),
+            }
+            Failure::new(
+                answer.clone(),
+                Retry::Permanent,
+                "MalformedReport",
+                e.to_string(),
+            )
+        })?;
+        answer.skipped = conv.output.skipped_by_reason();
+        answer.warnings = conv.output.warnings.clone();
+        answer.count(&conv.output.findings, self.config.fail_on);
+        tracing::info!(
+            findings = conv.output.findings.len(),
+            skipped = conv.output.skipped.len(),
+            records = conv.output.records,
+            "report converted"
+        );
+        Ok(conv)
+    }
+
+    /// Step 5: imports the findings of a converted report and records the outcome in the
+    /// answer. A later step that must only run after a complete import (the finding
+    /// lifecycle) goes here, after the check.
+    pub async fn import_step(
+        &self,
+        _ctx: &Context,
+        conv: &Conversion,
+        inv: &Invocation,
+        answer: &mut Answer,
+    ) -> Result<(), Failure> {
+        let opts = ImportOptions {
+            deadline: inv.deadline,
+            ..self.import_options.clone()
+        };
+        let report = Box::pin(import(
+            &self.sink,
+            &conv.output.findings,
+            &self.limiter,
+            &opts,
+        ))
+        .await;
+        answer.imported = report.imported;
+        answer.failed = report.failed.clone();
+        if report.is_complete() {
+            return Ok(());
+        }
+        let transient = report.errors.iter().any(AwsError::is_transient)
+            || report
+                .failed
+                .iter()
+                .any(|f| asff_hub::error::is_transient_finding_code(&f.error_code));
+        let message = match report.errors.first() {
+            Some(e) => format!(
+                "{} of {} findings were not imported; {} call(s) failed for good, first: {e}",
+                report.failed.len(),
+                conv.output.findings.len(),
+                report.errors.len()
+            ),
+            None => format!(
+                "{} of {} findings were not imported (see failed)",
+                report.failed.len(),
+                conv.output.findings.len()
+            ),
+        };
+        Err(Failure::new(
+            answer.clone(),
+            if transient {
+                Retry::Transient
+            } else {
+                Retry::Permanent
+            },
+            "ImportIncomplete",
+            message,
+        ))
+    }
+
+    fn context(
+        &self,
+        account: &str,
+        c: &ReportContext,
+        repository: Option<String>,
+        inv: &Invocation,
+    ) -> Result<Context, String> {
+        let ctx = Context::new(account, &self.config.region).map_err(|e| e.to_string())?;
+        Ok(ctx
+            .with_pipeline(Pipeline {
+                repository,
+                branch: c.branch.clone(),
+                commit: c.commit.clone(),
+                build_id: c.build_id.clone(),
+            })
+            .with_image(c.image.clone())
+            .with_policy(self.config.policy.clone())
+            .with_now(inv.now))
+    }
+
+    fn metadata(
+        &self,
+        c: &ReportContext,
+        tool: &str,
+        origin: &str,
+        source_uri: Option<&str>,
+        inv: &Invocation,
+    ) -> BTreeMap<String, String> {
+        let mut m = BTreeMap::new();
+        let mut put = |k: &str, v: Option<&str>| {
+            if let Some(v) = v {
+                m.insert(k.to_string(), v.to_string());
+            }
+        };
+        put("tool", Some(tool));
+        put("report-type", c.report_type.as_deref());
+        put("repository", c.repository.as_deref());
+        put("branch", c.branch.as_deref());
+        put("commit", c.commit.as_deref());
+        put("build-id", c.build_id.as_deref());
+        put("image", c.image.as_deref());
+        put("created-at", c.created_at.as_deref());
+        put("region", Some(&self.config.region));
+        put("request-id", Some(&inv.request_id));
+        let source = match source_uri {
+            Some(u) => format!("{origin} {u}"),
+            None => origin.to_string(),
+        };
+        put("source", Some(&source));
+        m
+    }
+}
+
+fn aws_failure(answer: Answer, e: AwsError) -> Failure {
+    let kind = e.retry;
+    Failure::new(answer, kind, "AwsCall", e.to_string())
+}
+
+/// The tool: by `reportType` (or the key's or metadata's tool), else detected.
+fn resolve_tool(c: &ReportContext, bytes: &[u8]) -> Result<Tool, (&'static str, String)> {
+    match c.report_type.as_deref() {
+        Some(t) => Tool::from_name(t).ok_or_else(|| {
+            (
+                "UnknownReportType",
+                format!(
+                    "reportType {t:?} is not one of OWASP-Dependency-Check, SONAR-QUBE, PHPStan, OWASP-Zap, ANCHORE, SNYK, ECR, {} (or leave it out to detect the format)",
+                    asff_parsers::tool_names().join(", ")
+                ),
+            )
+        }),
+        None => asff_parsers::detect(bytes).map_err(|e| ("UnknownFormat", format!("{e}; or set reportType"))),
+    }
+}
+
+/// Whether the report is an XML document (first non-blank byte after a BOM is `<`).
+fn is_xml(b: &[u8]) -> bool {
+    let b = b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b);
+    b.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'<')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_is_told_from_json() {
+        assert!(is_xml(b"\xEF\xBB\xBF  <?xml version='1.0'?><a/>"));
+        assert!(!is_xml(b" {\"a\":1}"));
+        assert!(!is_xml(b""));
+    }
+
+    #[test]
+    fn unknown_report_types_list_the_known_ones() {
+        let c = ReportContext {
+            report_type: Some("NESSUS".into()),
+            ..Default::default()
+        };
+        let (t, m) = resolve_tool(&c, b"{}").unwrap_err();
+        assert_eq!(t, "UnknownReportType");
+        assert!(
+            m.contains("OWASP-Dependency-Check") && m.contains("grype"),
+            "{m}"
+        );
+        let (t, _) = resolve_tool(&ReportContext::default(), b"{\"hello\":1}").unwrap_err();
+        assert_eq!(t, "UnknownFormat");
+    }
+}

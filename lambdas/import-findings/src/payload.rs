@@ -1,0 +1,532 @@
+//! The events the function accepts, turned into report requests.
+//!
+//! 1. The CodeBuild payload that existing buildspecs send, unchanged:
+//!    `{"messageType":"CodeScanReport","reportType":"OWASP-Dependency-Check","createdAt":…,
+//!    "source_repository":…,"source_branch":…,"source_commitid":…,"build_id":…,"report":{…}}`.
+//!    `report` is the report itself: a JSON value (object or array), or a string holding the
+//!    report's text (an XML report, or JSON sent as a string). A report too large for an
+//!    invocation (6 MB) comes as `"reportS3Uri":"s3://bucket/key"` instead. `reportType` is one
+//!    of the buildspec names (`OWASP-Dependency-Check`, `SONAR-QUBE`, `PHPStan`, `OWASP-Zap`,
+//!    `ANCHORE`, `SNYK`, `ECR`) or one of our tool names (`grype`, …); absent, null or `auto`:
+//!    detected from the report. An optional `"image"` (an image reference) helps image
+//!    scanners whose report does not name the image.
+//! 2. An S3 `ObjectCreated` notification (`{"Records":[{"eventSource":"aws:s3",…}]}`) for a
+//!    report that a pipeline uploaded under the input prefix (default `incoming/`). The context
+//!    comes from the object's metadata (`x-amz-meta-` `tool`, `repository`, `branch`,
+//!    `commit`, `build-id`, `image`, `created-at`), else from the key:
+//!    `{prefix}{tool}/{repository…}/{branch}/{build id}/{file}` (five or more segments; the
+//!    repository may span several), or just `{prefix}{tool}/{file}` with everything else from
+//!    the metadata. A `tool` of `auto` (or one we do not know) means: detect.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Deserializer};
+use serde_json::value::RawValue;
+use serde_json::Value;
+
+use asff_hub::S3Location;
+
+/// The payload could not be understood.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid payload: {0}")]
+pub struct PayloadError(pub String);
+
+/// Where a report's bytes are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReportSource {
+    /// In the payload (already decoded when it came as a JSON string).
+    Inline(Vec<u8>),
+    /// In S3: `reportS3Uri`, or the object of an S3 notification.
+    S3(S3Location),
+}
+
+/// The pipeline context of a report, every part optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReportContext {
+    /// `reportType` or the tool from the key or metadata; `None`: detect.
+    pub report_type: Option<String>,
+    pub repository: Option<String>,
+    pub branch: Option<String>,
+    pub commit: Option<String>,
+    pub build_id: Option<String>,
+    pub image: Option<String>,
+    /// `createdAt` as sent (kept as metadata of the archived report).
+    pub created_at: Option<String>,
+}
+
+impl ReportContext {
+    /// Fills the parts still missing from `other`.
+    pub fn fill_from(&mut self, other: &ReportContext) {
+        fn fill(a: &mut Option<String>, b: &Option<String>) {
+            if a.is_none() {
+                a.clone_from(b);
+            }
+        }
+        fill(&mut self.report_type, &other.report_type);
+        fill(&mut self.repository, &other.repository);
+        fill(&mut self.branch, &other.branch);
+        fill(&mut self.commit, &other.commit);
+        fill(&mut self.build_id, &other.build_id);
+        fill(&mut self.image, &other.image);
+        fill(&mut self.created_at, &other.created_at);
+    }
+
+    /// The context that an object's user metadata gives.
+    pub fn from_metadata(m: &BTreeMap<String, String>) -> ReportContext {
+        let get = |k: &str| clean(m.get(k).cloned());
+        ReportContext {
+            report_type: get("tool").or_else(|| get("report-type")),
+            repository: get("repository"),
+            branch: get("branch").map(|b| normalize_branch(&b)),
+            commit: get("commit"),
+            build_id: get("build-id"),
+            image: get("image"),
+            created_at: get("created-at"),
+        }
+    }
+}
+
+/// One report to import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportRequest {
+    pub source: ReportSource,
+    /// What the payload (or, for a notification, nothing yet) says.
+    pub context: ReportContext,
+    /// Context that counts only where neither the payload nor the object's metadata says
+    /// anything (parsed from a notification's key).
+    pub fallback: ReportContext,
+    /// Whether the object's metadata may add context (S3 sources).
+    pub use_metadata: bool,
+    /// How the report came: `payload`, `reportS3Uri` or `s3-notification`.
+    pub origin: &'static str,
+}
+
+/// A parsed event: one report, or the reports of an S3 notification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    CodeBuild(Box<ReportRequest>),
+    S3Notification(Vec<ReportRequest>),
+}
+
+#[derive(Deserialize)]
+struct Incoming {
+    #[serde(rename = "Records", default)]
+    records: Option<Vec<S3Record>>,
+    #[serde(rename = "messageType", default, deserialize_with = "lenient_string")]
+    message_type: Option<String>,
+    #[serde(rename = "reportType", default, deserialize_with = "lenient_string")]
+    report_type: Option<String>,
+    #[serde(rename = "createdAt", default, deserialize_with = "lenient_string")]
+    created_at: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    source_repository: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    source_branch: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    source_commitid: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    build_id: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    image: Option<String>,
+    #[serde(default)]
+    report: Option<Box<RawValue>>,
+    #[serde(rename = "reportS3Uri", default, deserialize_with = "lenient_string")]
+    report_s3_uri: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct S3Record {
+    #[serde(rename = "eventSource", default)]
+    event_source: Option<String>,
+    #[serde(rename = "eventName", default)]
+    event_name: Option<String>,
+    s3: Option<S3Entity>,
+}
+
+#[derive(Deserialize)]
+struct S3Entity {
+    bucket: S3Bucket,
+    object: S3Object,
+}
+
+#[derive(Deserialize)]
+struct S3Bucket {
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct S3Object {
+    key: String,
+}
+
+/// A string, number or boolean as a string; null as `None`.
+fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Option::<Value>::deserialize(d)? {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        Some(Value::Bool(b)) => Some(b.to_string()),
+        Some(other) => {
+            return Err(serde::de::Error::custom(format!(
+                "expected a string, found {}",
+                match other {
+                    Value::Array(_) => "an array",
+                    _ => "an object",
+                }
+            )))
+        }
+    })
+}
+
+fn clean(s: Option<String>) -> Option<String> {
+    s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+/// `refs/heads/main` → `main` (CODEBUILD_SOURCE_VERSION may be a ref).
+pub fn normalize_branch(b: &str) -> String {
+    let b = b.trim();
+    b.strip_prefix("refs/heads/").unwrap_or(b).to_string()
+}
+
+/// The report type, `None` when it asks for detection (`auto`, empty).
+fn report_type(s: Option<String>) -> Option<String> {
+    clean(s).filter(|t| !t.eq_ignore_ascii_case("auto"))
+}
+
+impl Event {
+    /// Parses an invocation's payload. `input_prefix` is where S3 notifications' keys start.
+    pub fn parse(raw: &str, input_prefix: &str) -> Result<Event, PayloadError> {
+        let inc: Incoming = serde_json::from_str(raw).map_err(|e| {
+            PayloadError(format!(
+                "the event is not a CodeBuild report payload or an S3 notification: {e}"
+            ))
+        })?;
+        if let Some(records) = inc.records {
+            return parse_s3(records, input_prefix).map(Event::S3Notification);
+        }
+        if let Some(t) = inc.message_type.as_deref() {
+            if t != "CodeScanReport" {
+                tracing::warn!(
+                    message_type = t,
+                    "unexpected messageType; handling it as CodeScanReport"
+                );
+            }
+        }
+        let context = ReportContext {
+            report_type: report_type(inc.report_type),
+            repository: clean(inc.source_repository),
+            branch: clean(inc.source_branch).map(|b| normalize_branch(&b)),
+            commit: clean(inc.source_commitid),
+            build_id: clean(inc.build_id),
+            image: clean(inc.image),
+            created_at: clean(inc.created_at),
+        };
+        let uri = clean(inc.report_s3_uri);
+        let (source, origin) = match (inc.report, uri) {
+            (Some(_), Some(_)) => {
+                return Err(PayloadError(
+                    "both `report` and `reportS3Uri` are given; send one".into(),
+                ))
+            }
+            (None, None) => {
+                return Err(PayloadError(
+                    "no report: `report` is absent or null and there is no `reportS3Uri`".into(),
+                ))
+            }
+            (Some(r), None) => (ReportSource::Inline(inline_report(&r)?), "payload"),
+            (None, Some(u)) => (
+                ReportSource::S3(
+                    S3Location::parse(&u).map_err(|e| PayloadError(format!("reportS3Uri: {e}")))?,
+                ),
+                "reportS3Uri",
+            ),
+        };
+        Ok(Event::CodeBuild(Box::new(ReportRequest {
+            use_metadata: matches!(source, ReportSource::S3(_)),
+            source,
+            context,
+            fallback: ReportContext::default(),
+            origin,
+        })))
+    }
+}
+
+/// The report's bytes: a JSON string's content, or the JSON value's text as sent.
+fn inline_report(r: &RawValue) -> Result<Vec<u8>, PayloadError> {
+    let text = r.get();
+    match text.as_bytes().first() {
+        Some(b'"') => {
+            let s: String = serde_json::from_str(text)
+                .map_err(|e| PayloadError(format!("`report` is not a valid JSON string: {e}")))?;
+            Ok(s.into_bytes())
+        }
+        Some(b'{') | Some(b'[') => Ok(text.as_bytes().to_vec()),
+        _ => {
+            Err(PayloadError(format!(
+            "`report` must be the report (a JSON object or array) or its text (a string), not {}",
+            if text == "null" { "null" } else { "a number or boolean" }
+        )))
+        }
+    }
+}
+
+fn parse_s3(
+    records: Vec<S3Record>,
+    input_prefix: &str,
+) -> Result<Vec<ReportRequest>, PayloadError> {
+    let mut out = Vec::new();
+    for (i, r) in records.into_iter().enumerate() {
+        if r.event_source.as_deref().is_some_and(|s| s != "aws:s3") {
+            return Err(PayloadError(format!(
+                "Records[{i}] comes from {:?}, not aws:s3",
+                r.event_source.unwrap_or_default()
+            )));
+        }
+        let Some(s3) = r.s3 else {
+            return Err(PayloadError(format!("Records[{i}] has no s3 member")));
+        };
+        if let Some(name) = r.event_name.as_deref() {
+            if !name.starts_with("ObjectCreated") {
+                tracing::info!(
+                    event = name,
+                    "ignoring an S3 event that is not ObjectCreated"
+                );
+                continue;
+            }
+        }
+        let key = decode_s3_key(&s3.object.key);
+        if key.starts_with("raw/") {
+            // our own archive: importing it would archive it again, and again
+            tracing::warn!(
+                "ignoring an S3 event for the raw/ archive; the input prefix must not be raw/"
+            );
+            continue;
+        }
+        out.push(ReportRequest {
+            fallback: context_from_key(&key, input_prefix),
+            source: ReportSource::S3(S3Location {
+                bucket: s3.bucket.name,
+                key,
+            }),
+            context: ReportContext::default(),
+            use_metadata: true,
+            origin: "s3-notification",
+        });
+    }
+    if out.is_empty() {
+        return Err(PayloadError(
+            "the S3 notification holds no ObjectCreated record of a report (objects under raw/ are never imported)".into(),
+        ));
+    }
+    Ok(out)
+}
+
+/// S3 notifications URL-encode keys (form style: `+` is a space).
+pub fn decode_s3_key(k: &str) -> String {
+    fn hex(b: u8) -> Option<u8> {
+        (b as char).to_digit(16).map(|d| d as u8)
+    }
+    let b = k.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'+' => out.push(b' '),
+            b'%' => {
+                if let (Some(h), Some(l)) = (
+                    b.get(i + 1).copied().and_then(hex),
+                    b.get(i + 2).copied().and_then(hex),
+                ) {
+                    out.push(h * 16 + l);
+                    i += 3;
+                    continue;
+                }
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The context a key under the input prefix gives (see the module documentation).
+pub fn context_from_key(key: &str, input_prefix: &str) -> ReportContext {
+    let rest = key.strip_prefix(input_prefix).unwrap_or(key);
+    let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+    let mut c = ReportContext::default();
+    if segs.len() >= 2 {
+        c.report_type = report_type(segs.first().map(|s| s.to_string()));
+    }
+    if segs.len() >= 5 {
+        let n = segs.len();
+        c.repository = Some(segs[1..n - 3].join("/"));
+        c.branch = Some(segs[n - 3].to_string());
+        c.build_id = Some(segs[n - 2].to_string());
+    }
+    c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codebuild(raw: &str) -> ReportRequest {
+        match Event::parse(raw, "incoming/").unwrap() {
+            Event::CodeBuild(r) => *r,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_codebuild_payload() {
+        let r = codebuild(
+            r#"{"messageType":"CodeScanReport","reportType":"OWASP-Dependency-Check",
+               "createdAt":"2024-01-01T00:00:00.000Z","source_repository":"https://github.com/example/app",
+               "source_branch":"refs/heads/main","source_commitid":"abc","build_id":"app:1234",
+               "report":{"a": [1, 2.50, "\u00e9"]}}"#,
+        );
+        assert_eq!(r.origin, "payload");
+        assert_eq!(
+            r.context.report_type.as_deref(),
+            Some("OWASP-Dependency-Check")
+        );
+        assert_eq!(r.context.branch.as_deref(), Some("main"));
+        assert_eq!(r.context.build_id.as_deref(), Some("app:1234"));
+        // the report's text exactly as sent
+        assert_eq!(
+            r.source,
+            ReportSource::Inline(br#"{"a": [1, 2.50, "\u00e9"]}"#.to_vec())
+        );
+        assert!(!r.use_metadata);
+    }
+
+    #[test]
+    fn a_report_sent_as_a_string_is_decoded() {
+        let r = codebuild(
+            r#"{"reportType":"OWASP-Zap","report":"<?xml version=\"1.0\"?>\n<OWASPZAPReport/>"}"#,
+        );
+        assert_eq!(
+            r.source,
+            ReportSource::Inline(b"<?xml version=\"1.0\"?>\n<OWASPZAPReport/>".to_vec())
+        );
+    }
+
+    #[test]
+    fn absent_null_or_auto_report_type_means_detect() {
+        for p in [
+            r#"{"report":{}}"#,
+            r#"{"reportType":null,"report":{}}"#,
+            r#"{"reportType":"auto","report":{}}"#,
+            r#"{"reportType":"  ","report":{}}"#,
+        ] {
+            assert_eq!(codebuild(p).context.report_type, None, "{p}");
+        }
+    }
+
+    #[test]
+    fn numbers_and_nulls_in_context_fields() {
+        let r =
+            codebuild(r#"{"build_id":42,"source_branch":null,"createdAt":1704067200,"report":[]}"#);
+        assert_eq!(r.context.build_id.as_deref(), Some("42"));
+        assert_eq!(r.context.branch, None);
+        assert_eq!(r.context.created_at.as_deref(), Some("1704067200"));
+    }
+
+    #[test]
+    fn a_report_in_s3() {
+        let r = codebuild(r#"{"reportType":"SNYK","reportS3Uri":"s3://b/big/report.json"}"#);
+        assert_eq!(
+            r.source,
+            ReportSource::S3(S3Location {
+                bucket: "b".into(),
+                key: "big/report.json".into()
+            })
+        );
+        assert!(r.use_metadata);
+        assert_eq!(r.origin, "reportS3Uri");
+    }
+
+    #[test]
+    fn bad_payloads() {
+        for (p, want) in [
+            (r#"{"reportType":"SNYK"}"#, "no report"),
+            (r#"{"report":{},"reportS3Uri":"s3://b/k"}"#, "both"),
+            (r#"{"report":null}"#, "absent or null"),
+            (r#"{"report":12}"#, "number"),
+            (r#"{"reportS3Uri":"https://b/k"}"#, "s3://"),
+            (r#"{"report":{},"build_id":{}}"#, "expected a string"),
+            ("[1,2]", "not a CodeBuild"),
+            ("{", "not a CodeBuild"),
+            (r#"{"Records":[{"eventSource":"aws:sqs"}]}"#, "aws:sqs"),
+            (r#"{"Records":[]}"#, "no ObjectCreated"),
+        ] {
+            let e = Event::parse(p, "incoming/").unwrap_err();
+            assert!(e.0.contains(want), "{p}: {e}");
+        }
+    }
+
+    #[test]
+    fn s3_notifications() {
+        let raw = r#"{"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"us-east-1",
+            "eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"reports"},
+            "object":{"key":"incoming/grype/github.com/org/app/main/build%3A7/scan+result.json","size":10}}},
+            {"eventSource":"aws:s3","eventName":"ObjectRemoved:Delete","s3":{"bucket":{"name":"reports"},"object":{"key":"x"}}},
+            {"eventSource":"aws:s3","eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"reports"},"object":{"key":"raw/grype/x.json"}}}]}"#;
+        let Event::S3Notification(reqs) = Event::parse(raw, "incoming/").unwrap() else {
+            panic!()
+        };
+        assert_eq!(reqs.len(), 1, "only ObjectCreated, never the archive");
+        let r = &reqs[0];
+        assert_eq!(
+            r.source,
+            ReportSource::S3(S3Location {
+                bucket: "reports".into(),
+                key: "incoming/grype/github.com/org/app/main/build:7/scan result.json".into()
+            })
+        );
+        assert_eq!(r.fallback.report_type.as_deref(), Some("grype"));
+        assert_eq!(r.fallback.repository.as_deref(), Some("github.com/org/app"));
+        assert_eq!(r.fallback.branch.as_deref(), Some("main"));
+        assert_eq!(r.fallback.build_id.as_deref(), Some("build:7"));
+        assert!(r.use_metadata);
+    }
+
+    #[test]
+    fn keys_give_what_they_can() {
+        let c = context_from_key("incoming/auto/report.json", "incoming/");
+        assert_eq!(c, ReportContext::default());
+        let c = context_from_key("incoming/zap/report.xml", "incoming/");
+        assert_eq!(c.report_type.as_deref(), Some("zap"));
+        assert_eq!(c.repository, None);
+        let c = context_from_key("incoming/report.xml", "incoming/");
+        assert_eq!(c.report_type, None, "a lone file name is not a tool");
+    }
+
+    #[test]
+    fn metadata_context() {
+        let m: BTreeMap<String, String> = [
+            ("tool", "snyk"),
+            ("repository", "github.com/org/app"),
+            ("branch", "refs/heads/dev"),
+            ("build-id", "b:1"),
+            ("commit", " "),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let mut c = ReportContext {
+            build_id: Some("from-payload".into()),
+            ..Default::default()
+        };
+        c.fill_from(&ReportContext::from_metadata(&m));
+        assert_eq!(c.report_type.as_deref(), Some("snyk"));
+        assert_eq!(c.branch.as_deref(), Some("dev"));
+        assert_eq!(
+            c.build_id.as_deref(),
+            Some("from-payload"),
+            "the payload wins"
+        );
+        assert_eq!(c.commit, None, "blank is absent");
+    }
+}

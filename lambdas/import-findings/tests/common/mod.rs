@@ -1,0 +1,372 @@
+//! Test helpers: a moto server started per test, SDK clients pointed at it, handlers, payloads.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use asff_hub::{aws, FindingSink, S3Archive, SecurityHubSink, StsAccount};
+use aws_config::SdkConfig;
+use aws_sdk_s3::config::{Credentials, Region};
+use import_findings::{Config, Handler};
+
+pub const ACCOUNT: &str = "123456789012";
+pub const REGION: &str = "us-east-1";
+pub const BUCKET: &str = "scan-reports";
+
+/// The moto server binary: `$MOTO_SERVER`, else `moto_server` on PATH. Missing: the test fails
+/// (never skips) and says how to get it.
+pub fn moto_binary() -> PathBuf {
+    if let Some(p) = std::env::var_os("MOTO_SERVER").filter(|p| !p.is_empty()) {
+        let p = PathBuf::from(p);
+        assert!(
+            p.is_file(),
+            "MOTO_SERVER={} is not a file: point it at moto_server (pip install 'moto[server]')",
+            p.display()
+        );
+        return p;
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for dir in std::env::split_paths(&path) {
+        let p = dir.join("moto_server");
+        if p.is_file() {
+            return p;
+        }
+    }
+    panic!(
+        "moto_server not found: these tests run against a moto server. Install it with \
+         `python3 -m venv .venv && .venv/bin/pip install 'moto[server]'` and put .venv/bin on PATH \
+         (scripts/test.sh does this), or set MOTO_SERVER=/path/to/moto_server"
+    );
+}
+
+/// A free loopback port (bound then released).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// A port where nothing listens.
+pub fn closed_port() -> u16 {
+    free_port()
+}
+
+/// A moto server on 127.0.0.1, stopped when dropped.
+pub struct Moto {
+    child: Child,
+    pub port: u16,
+    pub endpoint: String,
+}
+
+impl Moto {
+    pub fn start() -> Moto {
+        let bin = moto_binary();
+        let mut last = String::new();
+        for _ in 0..3 {
+            let port = free_port();
+            let mut child = Command::new(&bin)
+                .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap_or_else(|e| panic!("starting {}: {e}", bin.display()));
+            let start = Instant::now();
+            while start.elapsed() < Duration::from_secs(60) {
+                if let Ok(Some(status)) = child.try_wait() {
+                    last = format!("moto_server exited with {status}");
+                    break;
+                }
+                if responds(port) {
+                    return Moto {
+                        child,
+                        port,
+                        endpoint: format!("http://127.0.0.1:{port}"),
+                    };
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+            if last.is_empty() {
+                last = "moto_server did not answer within 60 s".into();
+            }
+        }
+        panic!("could not start moto_server: {last}");
+    }
+}
+
+fn responds(port: u16) -> bool {
+    let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
+    if s.write_all(b"GET /moto-api/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        .is_err()
+    {
+        return false;
+    }
+    let mut buf = [0u8; 12];
+    matches!(s.read(&mut buf), Ok(n) if n >= 8 && buf.starts_with(b"HTTP/1."))
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// SDK configuration for an endpoint, with dummy credentials, in us-east-1.
+pub async fn sdk(endpoint: &str) -> SdkConfig {
+    aws::loader()
+        .endpoint_url(endpoint)
+        .region(Region::new(REGION))
+        .credentials_provider(Credentials::new("testing", "testing", None, None, "tests"))
+        .load()
+        .await
+}
+
+async fn get_findings(
+    hub: aws_sdk_securityhub::Client,
+) -> Vec<aws_sdk_securityhub::types::AwsSecurityFinding> {
+    let mut out = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = hub
+            .get_findings()
+            .max_results(100)
+            .set_next_token(token.take())
+            .send()
+            .await
+            .expect("GetFindings");
+        out.extend(page.findings().iter().cloned());
+        match page.next_token() {
+            Some(t) if !t.is_empty() => token = Some(t.to_string()),
+            _ => break,
+        }
+    }
+    out
+}
+
+/// A moto server with the report bucket, and clients for it.
+pub struct Env {
+    pub moto: Moto,
+    pub sdk: SdkConfig,
+    pub s3: aws_sdk_s3::Client,
+    pub hub: aws_sdk_securityhub::Client,
+}
+
+impl Env {
+    pub async fn start() -> Env {
+        let moto = Moto::start();
+        let sdk = sdk(&moto.endpoint).await;
+        let s3 = aws::s3_client(&sdk);
+        s3.create_bucket()
+            .bucket(BUCKET)
+            .send()
+            .await
+            .expect("CreateBucket");
+        let hub = aws::securityhub_client(&sdk);
+        Env { moto, sdk, s3, hub }
+    }
+
+    /// The function's configuration, with extra variables.
+    pub fn config(&self, extra: &[(&str, &str)]) -> Config {
+        let mut m: HashMap<String, String> = [("REPORT_BUCKET", BUCKET), ("AWS_REGION", REGION)]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        for (k, v) in extra {
+            m.insert(k.to_string(), v.to_string());
+        }
+        Config::from_lookup(|k| m.get(k).cloned()).expect("config")
+    }
+
+    /// The handler with the real services (moto).
+    pub fn handler(&self, config: Config) -> Handler<S3Archive, SecurityHubSink, StsAccount> {
+        self.handler_with(
+            SecurityHubSink::new(aws::securityhub_client(&self.sdk)),
+            config,
+        )
+    }
+
+    /// The handler with another sink (usually wrapping the real one).
+    pub fn handler_with<S: FindingSink>(
+        &self,
+        sink: S,
+        config: Config,
+    ) -> Handler<S3Archive, S, StsAccount> {
+        Handler::new(
+            S3Archive::new(
+                aws::s3_client(&self.sdk),
+                config.bucket.clone(),
+                config.kms_key_id.clone(),
+            ),
+            sink,
+            StsAccount::new(aws::sts_client(&self.sdk)),
+            config,
+        )
+    }
+
+    pub fn real_sink(&self) -> SecurityHubSink {
+        SecurityHubSink::new(aws::securityhub_client(&self.sdk))
+    }
+
+    /// Every finding in Security Hub, through GetFindings (all pages).
+    ///
+    /// Runs on a thread with a large stack: the SDK's deserializer of findings has frames too
+    /// large for a test thread's 2 MB in debug builds.
+    pub async fn findings(&self) -> Vec<aws_sdk_securityhub::types::AwsSecurityFinding> {
+        let hub = self.hub.clone();
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        std::thread::Builder::new()
+            .stack_size(64 * 1024 * 1024)
+            .spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
+                let _ = tx.send(rt.block_on(get_findings(hub)));
+            })
+            .expect("thread");
+        rx.await.expect("GetFindings thread")
+    }
+
+    /// The keys under a prefix of the report bucket.
+    pub async fn keys(&self, prefix: &str) -> Vec<String> {
+        let out = self
+            .s3
+            .list_objects_v2()
+            .bucket(BUCKET)
+            .prefix(prefix)
+            .send()
+            .await
+            .expect("ListObjectsV2");
+        let mut keys: Vec<String> = out
+            .contents()
+            .iter()
+            .filter_map(|o| o.key().map(str::to_string))
+            .collect();
+        keys.sort();
+        keys
+    }
+
+    /// An archived object: its bytes and HeadObject.
+    pub async fn object(
+        &self,
+        uri: &str,
+    ) -> (
+        Vec<u8>,
+        aws_sdk_s3::operation::head_object::HeadObjectOutput,
+    ) {
+        let key = uri
+            .strip_prefix(&format!("s3://{BUCKET}/"))
+            .unwrap_or_else(|| panic!("{uri} is not in {BUCKET}"));
+        let head = self
+            .s3
+            .head_object()
+            .bucket(BUCKET)
+            .key(key)
+            .send()
+            .await
+            .expect("HeadObject");
+        let body = self
+            .s3
+            .get_object()
+            .bucket(BUCKET)
+            .key(key)
+            .send()
+            .await
+            .expect("GetObject")
+            .body
+            .collect()
+            .await
+            .expect("body")
+            .into_bytes()
+            .to_vec();
+        (body, head)
+    }
+
+    /// Uploads a report under a key, with metadata.
+    pub async fn upload(&self, key: &str, body: &[u8], metadata: &[(&str, &str)]) {
+        let mut req = self
+            .s3
+            .put_object()
+            .bucket(BUCKET)
+            .key(key)
+            .body(body.to_vec().into());
+        for (k, v) in metadata {
+            req = req.metadata(*k, *v);
+        }
+        req.send().await.expect("PutObject");
+    }
+}
+
+pub const REPOSITORY: &str = "https://github.com/example/app.git";
+pub const COMMIT: &str = "0123456789abcdef0123456789abcdef01234567";
+
+/// The payload CodeBuild buildspecs send: the report as a JSON value when it is JSON, else as a
+/// string.
+pub fn payload(report_type: Option<&str>, report: &[u8], build_id: &str) -> String {
+    match report.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') | Some(b'[') => payload_with(
+            report_type,
+            std::str::from_utf8(report).expect("UTF-8 report"),
+            build_id,
+        ),
+        _ => payload_as_string(report_type, report, build_id),
+    }
+}
+
+/// The payload with the report's text as a JSON string.
+pub fn payload_as_string(report_type: Option<&str>, report: &[u8], build_id: &str) -> String {
+    let text = serde_json::to_string(&String::from_utf8_lossy(report)).expect("string");
+    payload_with(report_type, &text, build_id)
+}
+
+fn payload_with(report_type: Option<&str>, report_json: &str, build_id: &str) -> String {
+    let report_type = match report_type {
+        Some(t) => format!(
+            "\"reportType\":{},",
+            serde_json::to_string(t).expect("string")
+        ),
+        None => String::new(),
+    };
+    format!(
+        "{{\"messageType\":\"CodeScanReport\",{report_type}\"createdAt\":\"2024-01-01T00:00:00.000Z\",\
+         \"source_repository\":\"{REPOSITORY}\",\"source_branch\":\"refs/heads/main\",\
+         \"source_commitid\":\"{COMMIT}\",\"build_id\":{},\"report\":{report_json}}}",
+        serde_json::to_string(build_id).expect("string")
+    )
+}
+
+/// The Ids a report converts to in the context the payload gives.
+pub fn expected_ids(tool: asff_parsers::Tool, report: &[u8]) -> Vec<String> {
+    let ctx = asff_core::Context::new(ACCOUNT, REGION)
+        .expect("ctx")
+        .with_pipeline(asff_core::Pipeline {
+            repository: Some(REPOSITORY.into()),
+            branch: Some("main".into()),
+            commit: Some(COMMIT.into()),
+            build_id: Some("expected".into()),
+        });
+    let conv = asff_parsers::convert(report, Some(tool), &ctx).expect("the report converts");
+    let mut ids: Vec<String> = conv.output.findings.into_iter().map(|f| f.id).collect();
+    ids.sort();
+    ids
+}
+
+pub fn sorted_ids(fs: &[aws_sdk_securityhub::types::AwsSecurityFinding]) -> Vec<String> {
+    let mut ids: Vec<String> = fs
+        .iter()
+        .filter_map(|f| f.id().map(str::to_string))
+        .collect();
+    ids.sort();
+    ids
+}

@@ -51,7 +51,7 @@ pub struct FitError {
 /// At most `max` characters of `s`, cut on a character boundary and ending in `…` when cut.
 pub fn truncate_chars(s: &str, max: usize) -> Option<String> {
     if max == 0 {
-        return Some(String::new());
+        return (!s.is_empty()).then(String::new);
     }
     match s.char_indices().nth(max) {
         None => None,
@@ -188,20 +188,7 @@ pub fn fit(f: &mut AwsSecurityFinding) -> Result<(), FitError> {
     }
     m.cut_opt("ProductName", &mut f.product_name, limits::PRODUCT_NAME);
     m.cut_opt("CompanyName", &mut f.company_name, limits::COMPANY_NAME);
-    // Scores Security Hub refuses (NaN, infinite, off the scale, as a hostile or broken report
-    // may give them) are left out and marked, rather than failing the import.
-    for v in &mut f.vulnerabilities {
-        for c in &mut v.cvss {
-            if c.base_score.is_some_and(|s| !(0.0..=10.0).contains(&s)) {
-                c.base_score = None;
-                m.mark("Vulnerabilities.Cvss.BaseScore");
-            }
-        }
-        if v.epss_score.is_some_and(|s| !(0.0..=1.0).contains(&s)) {
-            v.epss_score = None;
-            m.mark("Vulnerabilities.EpssScore");
-        }
-    }
+    tidy(f, &mut m);
     dedup_types(&mut f.types);
     if f.types.len() > limits::TYPES {
         f.types.truncate(limits::TYPES);
@@ -270,8 +257,9 @@ pub fn fit(f: &mut AwsSecurityFinding) -> Result<(), FitError> {
         size = serialized_len(f);
     }
 
+    // one place for `asff/Truncated` when anything was or will be cut
     let room = limits::PRODUCT_FIELDS
-        - usize::from(!m.0.is_empty() || f.product_fields.len() > limits::PRODUCT_FIELDS);
+        - usize::from(!m.0.is_empty() || product_fields_need_fitting(&f.product_fields));
     fit_product_fields(&mut f.product_fields, room, &mut m);
     if !m.0.is_empty() {
         f.product_fields
@@ -290,6 +278,128 @@ pub fn fit(f: &mut AwsSecurityFinding) -> Result<(), FitError> {
     Ok(())
 }
 
+/// Leaves out what Security Hub would refuse in optional members, as a broken or hostile report
+/// may give it: empty strings (every string member has a minimum length of 1), scores that are
+/// NaN, infinite or off their scale, vulnerabilities without an Id, a vendor without a name.
+/// Each is marked, rather than failing the import of the finding.
+fn tidy(f: &mut AwsSecurityFinding, m: &mut Marks) {
+    fn opt(field: &'static str, v: &mut Option<String>, m: &mut Marks) {
+        if v.as_deref().is_some_and(|s| s.trim().is_empty()) {
+            *v = None;
+            m.mark(field);
+        }
+    }
+    fn list(field: &'static str, v: &mut Vec<String>, m: &mut Marks) {
+        let before = v.len();
+        v.retain(|s| !s.trim().is_empty());
+        if v.len() != before {
+            m.mark(field);
+        }
+    }
+    opt("SourceUrl", &mut f.source_url, m);
+    if let Some(r) = f
+        .remediation
+        .as_mut()
+        .and_then(|r| r.recommendation.as_mut())
+    {
+        opt("Remediation.Recommendation.Text", &mut r.text, m);
+        opt("Remediation.Recommendation.Url", &mut r.url, m);
+    }
+    for r in &mut f.resources {
+        opt("Resources.Region", &mut r.region, m);
+        opt("Resources.Partition", &mut r.partition, m);
+        let Some(d) = r.details.as_mut() else {
+            continue;
+        };
+        if let Some(c) = d.container.as_mut() {
+            for v in [&mut c.image_id, &mut c.image_name, &mut c.name] {
+                opt("Resources.Details.Container", v, m);
+            }
+        }
+        if let Some(e) = d.aws_ecr_container_image.as_mut() {
+            for v in [
+                &mut e.registry_id,
+                &mut e.repository_name,
+                &mut e.architecture,
+                &mut e.image_digest,
+                &mut e.image_published_at,
+            ] {
+                opt("Resources.Details.AwsEcrContainerImage", v, m);
+            }
+            list(
+                "Resources.Details.AwsEcrContainerImage",
+                &mut e.image_tags,
+                m,
+            );
+        }
+        if let Some(c) = d.code_repository.as_mut() {
+            for v in [
+                &mut c.project_name,
+                &mut c.provider_type,
+                &mut c.code_security_integration_arn,
+            ] {
+                opt("Resources.Details.CodeRepository", v, m);
+            }
+        }
+    }
+    let before = f.vulnerabilities.len();
+    f.vulnerabilities.retain(|v| !v.id.trim().is_empty());
+    if f.vulnerabilities.len() != before {
+        m.mark("Vulnerabilities");
+    }
+    for v in &mut f.vulnerabilities {
+        for p in &mut v.vulnerable_packages {
+            for s in [
+                &mut p.name,
+                &mut p.version,
+                &mut p.epoch,
+                &mut p.release,
+                &mut p.architecture,
+                &mut p.package_manager,
+                &mut p.file_path,
+                &mut p.fixed_in_version,
+                &mut p.remediation,
+                &mut p.source_layer_hash,
+            ] {
+                opt("Vulnerabilities.VulnerablePackages", s, m);
+            }
+        }
+        for c in &mut v.cvss {
+            for s in [&mut c.version, &mut c.base_vector, &mut c.source] {
+                opt("Vulnerabilities.Cvss", s, m);
+            }
+            if c.base_score.is_some_and(|s| !(0.0..=10.0).contains(&s)) {
+                c.base_score = None;
+                m.mark("Vulnerabilities.Cvss.BaseScore");
+            }
+        }
+        list(
+            "Vulnerabilities.RelatedVulnerabilities",
+            &mut v.related_vulnerabilities,
+            m,
+        );
+        list("Vulnerabilities.ReferenceUrls", &mut v.reference_urls, m);
+        if v.vendor.as_ref().is_some_and(|x| x.name.trim().is_empty()) {
+            v.vendor = None;
+            m.mark("Vulnerabilities.Vendor");
+        }
+        if let Some(x) = v.vendor.as_mut() {
+            for s in [
+                &mut x.url,
+                &mut x.vendor_severity,
+                &mut x.vendor_created_at,
+                &mut x.vendor_updated_at,
+            ] {
+                opt("Vulnerabilities.Vendor", s, m);
+            }
+        }
+        if v.epss_score.is_some_and(|s| !(0.0..=1.0).contains(&s)) {
+            v.epss_score = None;
+            m.mark("Vulnerabilities.EpssScore");
+        }
+    }
+}
+
 fn dedup_types(types: &mut Vec<String>) {
     let mut seen = std::collections::HashSet::new();
     types.retain(|t| seen.insert(t.clone()));
@@ -299,13 +409,7 @@ fn fit_map(map: &mut FieldMap, value_max: usize, name: &'static str, m: &mut Mar
     let mut changed = false;
     let entries = std::mem::take(map);
     for (k, v) in entries {
-        let k = if k.len() > limits::FIELD_KEY || k.is_empty() {
-            changed = true;
-            let base = if k.is_empty() { "_".to_string() } else { k };
-            truncate_bytes(&base, limits::FIELD_KEY).to_string()
-        } else {
-            k
-        };
+        let k = fit_key(k, &mut changed);
         let v = match truncate_chars(&v, value_max) {
             Some(t) => {
                 changed = true;
@@ -324,25 +428,46 @@ fn fit_map(map: &mut FieldMap, value_max: usize, name: &'static str, m: &mut Mar
     }
 }
 
+/// A key of a string map (ProductFields, Details.Other) as Security Hub takes it: not empty,
+/// not in Security Hub's own `aws/` namespace (kept under `scanner/aws/`), at most 128 bytes.
+fn fit_key(k: String, changed: &mut bool) -> String {
+    let k = if k.is_empty() {
+        *changed = true;
+        "_".to_string()
+    } else {
+        match k.strip_prefix("aws/") {
+            Some(rest) => {
+                *changed = true;
+                format!("scanner/aws/{rest}")
+            }
+            None => k,
+        }
+    };
+    if k.len() > limits::FIELD_KEY {
+        *changed = true;
+        truncate_bytes(&k, limits::FIELD_KEY).to_string()
+    } else {
+        k
+    }
+}
+
+/// Whether [`fit_product_fields`] will change anything (and so mark `ProductFields`).
+fn product_fields_need_fitting(map: &FieldMap) -> bool {
+    map.len() > limits::PRODUCT_FIELDS
+        || map.iter().any(|(k, v)| {
+            k.is_empty()
+                || k.starts_with("aws/")
+                || k.len() > limits::FIELD_KEY
+                || v.chars().nth(limits::FIELD_VALUE).is_some()
+        })
+}
+
 fn fit_product_fields(map: &mut FieldMap, room: usize, m: &mut Marks) {
     let mut changed = false;
     let entries = std::mem::take(map);
     let mut omitted = 0usize;
     for (k, v) in entries {
-        // `aws/` is Security Hub's own namespace: keep the value under another key.
-        let k = match k.strip_prefix("aws/") {
-            Some(rest) => {
-                changed = true;
-                format!("scanner/aws/{rest}")
-            }
-            None => k,
-        };
-        let k = if k.len() > limits::FIELD_KEY {
-            changed = true;
-            truncate_bytes(&k, limits::FIELD_KEY).to_string()
-        } else {
-            k
-        };
+        let k = fit_key(k, &mut changed);
         let v = match truncate_chars(&v, limits::FIELD_VALUE) {
             Some(t) => {
                 changed = true;

@@ -92,11 +92,24 @@ pub struct ReportError {
 }
 
 impl ReportError {
+    /// An error; a message over [`MESSAGE_MAX`] characters (it may quote the report) is cut.
     pub fn new(format: &'static str, location: Location, message: impl Into<String>) -> Self {
+        let location = match location {
+            Location::Json { path, line, column } => Location::Json {
+                path: shorten(path, PATH_MAX),
+                line,
+                column,
+            },
+            Location::Xml { path, offset } => Location::Xml {
+                path: shorten(path, PATH_MAX),
+                offset,
+            },
+            other => other,
+        };
         ReportError {
             format,
             location,
-            message: message.into(),
+            message: shorten(message.into(), MESSAGE_MAX),
         }
     }
 
@@ -123,6 +136,67 @@ impl ReportError {
     }
 }
 
+/// Longest message of a [`ReportError`], in characters: messages may quote a value of the
+/// report, which a hostile report can make megabytes long.
+pub const MESSAGE_MAX: usize = 1024;
+/// Longest path in a [`Location`], in characters (paths hold keys of the report).
+pub const PATH_MAX: usize = 512;
+
+fn shorten(s: String, max: usize) -> String {
+    crate::fit::truncate_chars(&s, max).unwrap_or(s)
+}
+
+/// Any JSON value, read for its structure only: containers are walked (so that a path tracker
+/// sees where a syntax error is) but nothing is kept, so memory stays bounded.
+struct Skeleton;
+
+impl<'de> Deserialize<'de> for Skeleton {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Skeleton;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Skeleton, A::Error> {
+                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    map.next_value::<Skeleton>()?;
+                }
+                Ok(Skeleton)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Skeleton, A::Error> {
+                while seq.next_element::<Skeleton>()?.is_some() {}
+                Ok(Skeleton)
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Skeleton, E> {
+                Ok(Skeleton)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Skeleton, E> {
+                Ok(Skeleton)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Skeleton, E> {
+                Ok(Skeleton)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Skeleton, E> {
+                Ok(Skeleton)
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Skeleton, E> {
+                Ok(Skeleton)
+            }
+            fn visit_unit<E>(self) -> Result<Skeleton, E> {
+                Ok(Skeleton)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 fn json_error(format: &'static str, bytes: &[u8], first: serde_json::Error) -> ReportError {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return ReportError::document(format, "the report is empty");
@@ -132,7 +206,7 @@ fn json_error(format: &'static str, bytes: &[u8], first: serde_json::Error) -> R
         let mut de = serde_json::Deserializer::from_slice(bytes);
         let mut track = serde_path_to_error::Track::new();
         let pd = serde_path_to_error::Deserializer::new(&mut de, &mut track);
-        let _ = serde_json::Value::deserialize(pd);
+        let _ = Skeleton::deserialize(pd);
         track.path().to_string()
     };
     let message = match first.classify() {
@@ -164,10 +238,11 @@ pub fn json_path(path: &str) -> String {
 }
 
 fn strip_position(msg: &str) -> String {
-    match msg.rfind(" at line ") {
-        Some(i) => msg[..i].to_string(),
-        None => msg.to_string(),
-    }
+    let msg = msg
+        .rfind(" at line ")
+        .and_then(|i| msg.get(..i))
+        .unwrap_or(msg);
+    shorten(msg.to_string(), MESSAGE_MAX)
 }
 
 /// Deserializes with the JSON path of a type error. Slower than [`from_json_slice`]; parsers

@@ -260,6 +260,26 @@ pub fn convert(bytes: &[u8], tool: Option<Tool>, ctx: &Context) -> Result<Conver
     convert_with(bytes, tool, ctx, &Options::default())
 }
 
+/// The largest report [`convert`] and [`convert_with`] accept: 1 GiB, like the CLI's
+/// `--max-report-size` default. Parsing holds the report and what is read from it in memory
+/// (a few times the report's size), so the limit bounds memory; see [`convert_limited`].
+pub const DEFAULT_MAX_REPORT_BYTES: u64 = 1 << 30;
+
+/// Resource limits of a conversion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The largest report, in bytes; a larger one is refused before it is parsed.
+    pub max_report_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_report_bytes: DEFAULT_MAX_REPORT_BYTES,
+        }
+    }
+}
+
 /// [`convert`] with tool options.
 pub fn convert_with(
     bytes: &[u8],
@@ -267,10 +287,33 @@ pub fn convert_with(
     ctx: &Context,
     options: &Options,
 ) -> Result<Conversion, ConvertError> {
+    convert_limited(bytes, tool, ctx, options, &Limits::default())
+}
+
+/// [`convert_with`] with resource limits: a report over `limits.max_report_bytes` is refused
+/// (after detection, which streams over the bytes, so that the error names the format).
+pub fn convert_limited(
+    bytes: &[u8],
+    tool: Option<Tool>,
+    ctx: &Context,
+    options: &Options,
+    limits: &Limits,
+) -> Result<Conversion, ConvertError> {
     let tool = match tool {
         Some(t) => t,
         None => detect(bytes)?,
     };
+    let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    if size > limits.max_report_bytes {
+        return Err(ReportError::document(
+            tool.name(),
+            format!(
+                "the report is {size} bytes, over the limit of {} bytes (max report size)",
+                limits.max_report_bytes
+            ),
+        )
+        .into());
+    }
     let _span = tracing::debug_span!("convert", tool = tool.name()).entered();
     let output = tool.parse_with(bytes, ctx, options)?;
     if !output.is_accounted() {

@@ -36,6 +36,9 @@ fn reports_of_no_tool_are_refused_with_what_was_tried() {
     ] {
         let e = detect(doc).unwrap_err();
         let msg = e.to_string();
-        assert!(msg.contains("dependency-check") && msg.contains("zap"), "{msg}");
+        assert!(
+            msg.contains("dependency-check") && msg.contains("zap"),
+            "{msg}"
+        );
     }
 }

@@ -52,7 +52,11 @@ pub fn plan(sizes: &[usize]) -> Result<Vec<Range<usize>>, BatchError> {
 /// Splits findings into request-sized groups, in order.
 pub fn batches(findings: &[AwsSecurityFinding]) -> Result<Vec<&[AwsSecurityFinding]>, BatchError> {
     let sizes: Vec<usize> = findings.iter().map(serialized_len).collect();
-    Ok(plan(&sizes)?.into_iter().map(|r| &findings[r]).collect())
+    // plan's ranges are within findings
+    Ok(plan(&sizes)?
+        .into_iter()
+        .filter_map(|r| findings.get(r))
+        .collect())
 }
 
 #[cfg(test)]

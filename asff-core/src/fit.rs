@@ -79,7 +79,7 @@ pub fn truncate_bytes(s: &str, max: usize) -> &str {
 pub fn is_valid_type(t: &str) -> bool {
     let parts: Vec<&str> = t.split('/').collect();
     (1..=3).contains(&parts.len())
-        && TYPE_NAMESPACES.contains(&parts[0])
+        && parts.first().is_some_and(|p| TYPE_NAMESPACES.contains(p))
         && parts.iter().all(|p| !p.trim().is_empty())
 }
 

@@ -113,7 +113,7 @@ pub fn trim_start(bytes: &[u8]) -> &[u8] {
         .iter()
         .position(|c| !c.is_ascii_whitespace())
         .unwrap_or(b.len());
-    &b[start..]
+    b.get(start..).unwrap_or_default()
 }
 
 /// Where the JSON document starts: captured tool output may carry lines before it (PHPStan's
@@ -125,13 +125,14 @@ pub fn json_start(bytes: &[u8]) -> Option<usize> {
     let mut rest = body;
     loop {
         let first = rest.iter().position(|c| !matches!(c, b' ' | b'\t' | b'\r'));
-        match first.map(|i| rest[i]) {
-            Some(b'{') | Some(b'[') => return Some(offset + first.unwrap_or(0)),
-            _ => {}
+        if let Some(i) = first {
+            if matches!(rest.get(i), Some(b'{' | b'[')) {
+                return Some(offset + i);
+            }
         }
         let nl = rest.iter().position(|&c| c == b'\n')?;
         offset += nl + 1;
-        rest = &rest[nl + 1..];
+        rest = rest.get(nl + 1..)?;
     }
 }
 
@@ -141,14 +142,15 @@ pub fn sniff(bytes: &[u8]) -> Sniff {
     if body.is_empty() {
         return Sniff::Unknown("an empty document".into());
     }
-    if body[0] == b'<' {
+    if body.first() == Some(&b'<') {
         return sniff_xml(body);
     }
-    let Some(start) = json_start(bytes) else {
-        let head = String::from_utf8_lossy(&body[..body.len().min(40)]).into_owned();
+    let json = json_start(bytes).and_then(|start| bytes.get(start..));
+    let Some(json) = json else {
+        let head = String::from_utf8_lossy(head(body, 40)).into_owned();
         return Sniff::Unknown(format!("neither JSON nor XML (starts with {head:?})"));
     };
-    let mut de = serde_json::Deserializer::from_slice(&bytes[start..]);
+    let mut de = serde_json::Deserializer::from_slice(json);
     match de.deserialize_any(TopVisitor) {
         Ok(s) => s,
         Err(e) => Sniff::Unknown(format!("malformed JSON: {e}")),
@@ -232,10 +234,15 @@ impl<'de> serde::Deserialize<'de> for KeysOnly {
     }
 }
 
+/// At most the first `n` bytes.
+fn head(bytes: &[u8], n: usize) -> &[u8] {
+    bytes.get(..n).unwrap_or(bytes)
+}
+
 /// The root element of an XML document and its default namespace, read by hand from the first
 /// start tag (no DTD, no entities).
 fn sniff_xml(body: &[u8]) -> Sniff {
-    let text = String::from_utf8_lossy(&body[..body.len().min(64 * 1024)]);
+    let text = String::from_utf8_lossy(head(body, 64 * 1024));
     let mut rest: &str = &text;
     loop {
         let Some(lt) = rest.find('<') else {

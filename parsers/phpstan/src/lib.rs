@@ -52,6 +52,17 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+// No unwrap, expect, panic or panicking indexing on report data in library code (tests exempt).
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )
+)]
+
 mod convert;
 mod model;
 
@@ -79,18 +90,19 @@ pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
         return Err(ReportError::document(TOOL.name, "the report is empty"));
     }
     let Some(start) = json_start(bytes) else {
-        let head = String::from_utf8_lossy(&trim_start(bytes)[..trim_start(bytes).len().min(40)])
-            .into_owned();
+        let body = trim_start(bytes);
+        let head = String::from_utf8_lossy(body.get(..40).unwrap_or(body)).into_owned();
         return Err(ReportError::document(
             TOOL.name,
             format!("no line starts a JSON object: not PHPStan's --error-format=json output (starts with {head:?})"),
         ));
     };
-    let skipped_lines = bytes[..start].iter().filter(|&&b| b == b'\n').count();
+    let (before, json) = bytes.split_at(start.min(bytes.len()));
+    let skipped_lines = before.iter().filter(|&&b| b == b'\n').count();
     if skipped_lines > 0 {
         tracing::debug!(lines = skipped_lines, "skipped lines before the JSON");
     }
-    let report: Report = parse_json(TOOL.name, &bytes[start..]).map_err(|mut e| {
+    let report: Report = parse_json(TOOL.name, json).map_err(|mut e| {
         // line numbers of the input, not of the JSON part
         if let Location::Json { line, .. } = &mut e.location {
             if *line > 0 {

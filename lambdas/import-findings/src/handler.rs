@@ -183,25 +183,31 @@ impl<A: Archive, S: FindingSink, R: AccountResolver> Handler<A, S, R> {
         req: ReportRequest,
         inv: &Invocation,
     ) -> Result<Answer, Failure> {
+        let ReportRequest {
+            source,
+            mut context,
+            fallback,
+            use_metadata,
+            origin,
+        } = req;
         let span = tracing::Span::current();
-        span.record("origin", req.origin);
+        span.record("origin", origin);
         let mut answer = Answer::default();
 
         // 1. fetch
-        let mut context = req.context.clone();
-        let (bytes, source_uri) = match &req.source {
-            ReportSource::Inline(b) => (Bytes::from(b.clone()), None),
+        let (bytes, source_uri) = match source {
+            ReportSource::Inline(b) => (Bytes::from(b), None),
             ReportSource::S3(loc) => {
-                let obj = Box::pin(self.archive.get(loc))
+                let obj = Box::pin(self.archive.get(&loc))
                     .await
                     .map_err(|e| aws_failure(answer.clone(), e))?;
-                if req.use_metadata {
+                if use_metadata {
                     context.fill_from(&ReportContext::from_metadata(&obj.metadata));
                 }
                 (Bytes::from(obj.body), Some(loc.to_string()))
             }
         };
-        context.fill_from(&req.fallback);
+        context.fill_from(&fallback);
         if let Some(b) = &context.build_id {
             span.record("build_id", b.as_str());
         }
@@ -226,7 +232,14 @@ impl<A: Archive, S: FindingSink, R: AccountResolver> Handler<A, S, R> {
             timestamp: inv.now,
             xml,
         });
-        let metadata = self.metadata(&context, tool_name, req.origin, source_uri.as_deref(), inv);
+        let metadata = self.metadata(
+            &context,
+            repository.as_deref(),
+            tool_name,
+            origin,
+            source_uri.as_deref(),
+            inv,
+        );
         let content_type = if xml {
             "application/xml"
         } else {
@@ -369,9 +382,11 @@ impl<A: Archive, S: FindingSink, R: AccountResolver> Handler<A, S, R> {
             .with_now(inv.now))
     }
 
+    /// The archived report's metadata (the repository normalised: no credentials).
     fn metadata(
         &self,
         c: &ReportContext,
+        repository: Option<&str>,
         tool: &str,
         origin: &str,
         source_uri: Option<&str>,
@@ -385,7 +400,7 @@ impl<A: Archive, S: FindingSink, R: AccountResolver> Handler<A, S, R> {
         };
         put("tool", Some(tool));
         put("report-type", c.report_type.as_deref());
-        put("repository", c.repository.as_deref());
+        put("repository", repository);
         put("branch", c.branch.as_deref());
         put("commit", c.commit.as_deref());
         put("build-id", c.build_id.as_deref());

@@ -75,7 +75,7 @@ impl ReportContext {
     pub fn from_metadata(m: &BTreeMap<String, String>) -> ReportContext {
         let get = |k: &str| clean(m.get(k).cloned());
         ReportContext {
-            report_type: get("tool").or_else(|| get("report-type")),
+            report_type: report_type(get("tool").or_else(|| get("report-type"))),
             repository: get("repository"),
             branch: get("branch").map(|b| normalize_branch(&b)),
             commit: get("commit"),
@@ -494,6 +494,12 @@ mod tests {
 
     #[test]
     fn keys_give_what_they_can() {
+        let auto: BTreeMap<String, String> = [("tool".to_string(), "AUTO".to_string())].into();
+        assert_eq!(
+            ReportContext::from_metadata(&auto).report_type,
+            None,
+            "auto means detect"
+        );
         let c = context_from_key("incoming/auto/report.json", "incoming/");
         assert_eq!(c, ReportContext::default());
         let c = context_from_key("incoming/zap/report.xml", "incoming/");

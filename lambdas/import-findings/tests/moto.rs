@@ -101,7 +101,11 @@ async fn codebuild_report(report_type: Option<&str>, tool: Tool, file: &str) {
     );
     assert_eq!(meta.get("commit").map(String::as_str), Some(COMMIT));
     assert_eq!(meta.get("branch").map(String::as_str), Some("main"));
-    assert_eq!(meta.get("repository").map(String::as_str), Some(REPOSITORY));
+    assert_eq!(
+        meta.get("repository").map(String::as_str),
+        Some("github.com/example/app"),
+        "normalised: never credentials from a URL"
+    );
     assert_eq!(
         meta.get("created-at").map(String::as_str),
         Some("2024-01-01T00:00:00.000Z")

@@ -335,18 +335,19 @@ fn identity<'r>(
     c: &Candidate,
     level: usize,
 ) -> Vec<&'r str> {
-    let info = &infos[c.d];
-    let v = deps[c.d]
-        .vulnerabilities
-        .as_deref()
+    // candidates index into infos and deps, which have the same length
+    let info = infos.get(c.d);
+    let v = deps
+        .get(c.d)
+        .and_then(|d| d.vulnerabilities.as_deref())
         .and_then(|vs| vs.get(c.v));
     let name = v.map_or("", |v| v.name.trim());
-    let mut id = vec![info.key, name];
+    let mut id = vec![info.map_or("", |i| i.key), name];
     if level >= 1 {
-        id.push(info.file_name);
+        id.push(info.map_or("", |i| i.file_name));
     }
     if level >= 2 {
-        id.push(info.file_path);
+        id.push(info.map_or("", |i| i.file_path));
     }
     if level >= 3 {
         id.push(v.and_then(|v| non_empty(&v.source)).unwrap_or(""));
@@ -366,10 +367,12 @@ fn resolve_identities(
     for level in 0..=MAX_LEVEL {
         let mut groups: HashMap<Vec<&str>, Vec<usize>> = HashMap::with_capacity(active.len());
         for &i in &active {
-            groups
-                .entry(identity(infos, deps, &cands[i], level))
-                .or_default()
-                .push(i);
+            if let Some(c) = cands.get(i) {
+                groups
+                    .entry(identity(infos, deps, c, level))
+                    .or_default()
+                    .push(i);
+            }
         }
         let colliding: Vec<Vec<usize>> = groups.into_values().filter(|g| g.len() > 1).collect();
         if colliding.is_empty() {
@@ -379,14 +382,16 @@ fn resolve_identities(
             let mut dups = Vec::new();
             for mut g in colliding {
                 g.sort_unstable();
-                dups.extend_from_slice(&g[1..]);
+                dups.extend_from_slice(g.get(1..).unwrap_or_default());
             }
             dups.sort_unstable();
             return dups;
         }
         active = colliding.into_iter().flatten().collect();
         for &i in &active {
-            cands[i].level = level + 1;
+            if let Some(c) = cands.get_mut(i) {
+                c.level = level + 1;
+            }
         }
     }
     Vec::new()
@@ -528,7 +533,9 @@ pub(crate) fn convert(
             out.skip(path(), "duplicate");
             continue;
         }
-        let dep = &deps[c.d];
+        let (Some(dep), Some(info)) = (deps.get(c.d), infos.get(c.d)) else {
+            continue;
+        };
         let Some(vuln) = dep.vulnerabilities.as_deref().and_then(|vs| vs.get(c.v)) else {
             continue;
         };
@@ -544,7 +551,7 @@ pub(crate) fn convert(
             .into_iter()
             .map(|part| asff_core::id::stable_path(part).into_owned())
             .collect();
-        let draft = draft(&common, dep, &infos[c.d], vuln, ident);
+        let draft = draft(&common, dep, info, vuln, ident);
         let finding = build(ctx, &TOOL, &common.scope, draft)
             .map_err(|e| syntax.error(path(), dep, e.to_string()))?;
         out.findings.push(finding);

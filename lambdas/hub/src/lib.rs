@@ -9,6 +9,9 @@
 //! - [`Archive`]: raw reports into S3, encrypted, under a sanitised key with the context as
 //!   metadata ([`archive`] documents the key rule); reading reports from S3 ([`S3Archive`]).
 //! - [`AccountResolver`]: the account id, from STS once per container ([`StsAccount`]).
+//! - [`StateStore`]: the finding lifecycle's state of each scope, written with conditional
+//!   requests ([`S3StateStore`], [`state`] documents the keys); [`lifecycle::run`] archives
+//!   what a complete report no longer has and keeps first-seen times.
 //! - [`AwsError`]: a failed call, classified [`Retry::Transient`] or [`Retry::Permanent`].
 //!
 //! The AWS SDK lives here and in the Lambda crates only.
@@ -43,8 +46,10 @@ pub mod archive;
 pub mod aws;
 pub mod error;
 pub mod import;
+pub mod lifecycle;
 pub mod rate;
 pub mod sink;
+pub mod state;
 
 pub use account::{AccountResolver, FixedAccount, StsAccount};
 pub use archive::{raw_key, Archive, RawKey, S3Archive, S3Location, StoredObject};
@@ -52,3 +57,4 @@ pub use error::{AwsError, Retry};
 pub use import::{import, ImportOptions, ImportReport};
 pub use rate::{Backoff, TokenBucket};
 pub use sink::{BatchOutcome, FailedFinding, FindingSink, SecurityHubSink};
+pub use state::{Loaded, Precondition, S3StateStore, Saved, StateError, StateStore};

@@ -51,6 +51,35 @@ pub struct Answer {
     /// The parser's warnings (e.g. a report that cannot be complete).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// Findings imported as ARCHIVED: active in their scope before, absent from this complete
+    /// report (the finding lifecycle).
+    pub archived: usize,
+    /// Findings archived before and reported again: imported ACTIVE again.
+    pub reactivated: usize,
+    /// The Ids archived (the first [`MAX_IDS`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub archived_ids: Vec<String>,
+    /// How many findings would have been archived, when nothing was archived on purpose (a dry
+    /// run, or a report with warnings).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub would_archive: Option<usize>,
+    /// Their Ids (the first [`MAX_IDS`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub would_archive_ids: Vec<String>,
+    /// A dry run of the lifecycle: nothing archived, no state written.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub dry_run: bool,
+    /// The lifecycle's mode for this report: `on`, `off` or `dry-run` (absent when the report
+    /// did not get that far).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lifecycle: Option<&'static str>,
+    /// Why the lifecycle archived nothing or left a scope out, when it did.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lifecycle_notes: Vec<String>,
+    /// Conditional writes of the state refused because another run of the scope wrote first
+    /// (each followed by a reload and a new reconciliation).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub state_conflicts: usize,
     /// The archived raw reports, when an S3 notification held more than one.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub raw_reports: Vec<String>,
@@ -71,10 +100,31 @@ impl Default for Answer {
             tool: None,
             findings: 0,
             warnings: Vec::new(),
+            archived: 0,
+            reactivated: 0,
+            archived_ids: Vec::new(),
+            would_archive: None,
+            would_archive_ids: Vec::new(),
+            dry_run: false,
+            lifecycle: None,
+            lifecycle_notes: Vec::new(),
+            state_conflicts: 0,
             raw_reports: Vec::new(),
             error: None,
         }
     }
+}
+
+/// At most this many Ids in `archivedIds` and `wouldArchiveIds` (the counts are complete).
+pub const MAX_IDS: usize = 1000;
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+fn extend_capped(to: &mut Vec<String>, from: impl IntoIterator<Item = String>) {
+    let room = MAX_IDS.saturating_sub(to.len());
+    to.extend(from.into_iter().take(room));
 }
 
 impl Answer {
@@ -118,9 +168,40 @@ impl Answer {
         }
         self.findings += other.findings;
         self.warnings.extend(other.warnings);
+        self.archived += other.archived;
+        self.reactivated += other.reactivated;
+        extend_capped(&mut self.archived_ids, other.archived_ids);
+        self.would_archive = match (self.would_archive, other.would_archive) {
+            (None, None) => None,
+            (a, b) => Some(a.unwrap_or(0) + b.unwrap_or(0)),
+        };
+        extend_capped(&mut self.would_archive_ids, other.would_archive_ids);
+        self.dry_run |= other.dry_run;
+        self.lifecycle = self.lifecycle.or(other.lifecycle);
+        self.lifecycle_notes.extend(other.lifecycle_notes);
+        self.state_conflicts += other.state_conflicts;
         if self.error.is_none() {
             self.error = other.error;
         }
+    }
+
+    /// Records what the finding lifecycle did.
+    pub fn lifecycle(&mut self, mode: &'static str, out: &asff_hub::lifecycle::Outcome) {
+        self.lifecycle = Some(mode);
+        self.dry_run = mode == "dry-run";
+        self.archived = out.archived.len();
+        self.archived_ids.clear();
+        extend_capped(&mut self.archived_ids, out.archived.iter().cloned());
+        self.reactivated = out.reactivated;
+        self.would_archive =
+            (self.dry_run || !out.would_archive.is_empty()).then_some(out.would_archive.len());
+        self.would_archive_ids.clear();
+        extend_capped(
+            &mut self.would_archive_ids,
+            out.would_archive.iter().cloned(),
+        );
+        self.lifecycle_notes.extend(out.notes.iter().cloned());
+        self.state_conflicts = out.conflicts;
     }
 
     pub fn to_json(&self) -> String {
@@ -235,6 +316,17 @@ mod tests {
         assert_eq!(v["rawReport"], "s3://b/raw/x.json");
         assert_eq!(v["gate"], "fail");
         assert!(v.get("error").is_none());
+        assert_eq!(v["archived"], 0);
+        assert_eq!(v["reactivated"], 0);
+        for absent in [
+            "archivedIds",
+            "wouldArchive",
+            "dryRun",
+            "lifecycle",
+            "stateConflicts",
+        ] {
+            assert!(v.get(absent).is_none(), "{absent}");
+        }
 
         let f = Failure::new(a, Retry::Permanent, "MalformedReport", "bad");
         let d = lambda_runtime::Diagnostic::from(f);
@@ -243,5 +335,44 @@ mod tests {
         assert_eq!(v["error"]["kind"], "permanent");
         assert_eq!(v["error"]["type"], "MalformedReport");
         assert_eq!(v["imported"], 1);
+    }
+
+    #[test]
+    fn lifecycle_fields() {
+        let mut a = Answer::default();
+        let out = asff_hub::lifecycle::Outcome {
+            archived: (0..1500).map(|i| format!("id-{i}")).collect(),
+            reactivated: 2,
+            conflicts: 1,
+            ..Default::default()
+        };
+        a.lifecycle("on", &out);
+        let v: serde_json::Value = serde_json::from_str(&a.to_json()).unwrap();
+        assert_eq!(v["archived"], 1500);
+        assert_eq!(v["archivedIds"].as_array().unwrap().len(), MAX_IDS);
+        assert_eq!(v["reactivated"], 2);
+        assert_eq!(v["lifecycle"], "on");
+        assert_eq!(v["stateConflicts"], 1);
+        assert!(v.get("dryRun").is_none() && v.get("wouldArchive").is_none());
+
+        let mut d = Answer::default();
+        let out = asff_hub::lifecycle::Outcome {
+            would_archive: vec!["x".into()],
+            notes: vec!["dry run".into()],
+            ..Default::default()
+        };
+        d.lifecycle("dry-run", &out);
+        let v: serde_json::Value = serde_json::from_str(&d.to_json()).unwrap();
+        assert_eq!(v["dryRun"], true);
+        assert_eq!(v["archived"], 0);
+        assert_eq!(v["wouldArchive"], 1);
+        assert_eq!(v["wouldArchiveIds"], serde_json::json!(["x"]));
+        assert_eq!(v["lifecycleNotes"], serde_json::json!(["dry run"]));
+
+        a.merge(d);
+        assert_eq!(
+            (a.archived, a.would_archive, a.dry_run),
+            (1500, Some(1), true)
+        );
     }
 }

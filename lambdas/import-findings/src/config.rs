@@ -8,6 +8,8 @@
 //! | `FAIL_ON` | the gate's threshold: `INFORMATIONAL`, `LOW`, `MEDIUM`, `HIGH`, `CRITICAL`, or `NONE` (never fail) | `HIGH` |
 //! | `INPUT_PREFIX` | where pipelines upload reports for S3 notifications | `incoming/` |
 //! | `IMPORT_CONCURRENCY` | BatchImportFindings requests in flight | `4` |
+//! | `LIFECYCLE` | the finding lifecycle (archive what a report no longer has, keep first-seen times): `on` or `off` | `on` |
+//! | `LIFECYCLE_DRY_RUN` | `true`: say what would be archived, archive nothing, write no state | `false` |
 //! | `AWS_REGION` | the region (set by Lambda) | |
 
 use asff_core::{Label, SeverityPolicy};
@@ -16,6 +18,36 @@ use asff_core::{Label, SeverityPolicy};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("configuration: {0}")]
 pub struct ConfigError(pub String);
+
+/// Whether and how the finding lifecycle runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lifecycle {
+    /// Archive what a complete report no longer has; keep first-seen times (the default).
+    On,
+    /// Import the findings as they are; no state is read or written.
+    Off,
+    /// Keep first-seen times, but only say what would be archived; write no state.
+    DryRun,
+}
+
+impl Lifecycle {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lifecycle::On => "on",
+            Lifecycle::Off => "off",
+            Lifecycle::DryRun => "dry-run",
+        }
+    }
+
+    /// The mode for one report: a request for a dry run turns `On` into `DryRun` (never the
+    /// other way, and never `Off` into anything).
+    pub fn with_request(self, dry_run: Option<bool>) -> Lifecycle {
+        match (self, dry_run) {
+            (Lifecycle::On, Some(true)) => Lifecycle::DryRun,
+            (m, _) => m,
+        }
+    }
+}
 
 /// The function's settings.
 #[derive(Debug, Clone)]
@@ -28,6 +60,7 @@ pub struct Config {
     pub region: String,
     pub input_prefix: String,
     pub concurrency: usize,
+    pub lifecycle: Lifecycle,
 }
 
 impl Config {
@@ -87,6 +120,19 @@ impl Config {
                     ))
                 })?,
         };
+        let flag = |k: &str| -> Result<Option<bool>, ConfigError> {
+            match get(k) {
+                None => Ok(None),
+                Some(v) => crate::payload::parse_bool(&v)
+                    .map(Some)
+                    .ok_or_else(|| ConfigError(format!("{k}: {v:?} is not on/off (true/false)"))),
+            }
+        };
+        let lifecycle = match (flag("LIFECYCLE")?, flag("LIFECYCLE_DRY_RUN")?) {
+            (Some(false), _) => Lifecycle::Off,
+            (_, Some(true)) => Lifecycle::DryRun,
+            _ => Lifecycle::On,
+        };
         let mut input_prefix = get("INPUT_PREFIX").unwrap_or_else(|| "incoming/".into());
         if !input_prefix.ends_with('/') {
             input_prefix.push('/');
@@ -99,6 +145,7 @@ impl Config {
             region,
             input_prefix,
             concurrency,
+            lifecycle,
         })
     }
 }
@@ -124,6 +171,47 @@ mod tests {
         assert_eq!(c.input_prefix, "incoming/");
         assert_eq!(c.concurrency, 4);
         assert!(c.policy.overrides.is_empty());
+        assert_eq!(c.lifecycle, Lifecycle::On);
+    }
+
+    #[test]
+    fn lifecycle_settings() {
+        let base = [("REPORT_BUCKET", "b"), ("AWS_REGION", "r-1")];
+        let with = |extra: &[(&'static str, &'static str)]| {
+            let mut v = base.to_vec();
+            v.extend_from_slice(extra);
+            cfg(&v)
+        };
+        assert_eq!(
+            with(&[("LIFECYCLE", "off")]).unwrap().lifecycle,
+            Lifecycle::Off
+        );
+        assert_eq!(
+            with(&[("LIFECYCLE", "off"), ("LIFECYCLE_DRY_RUN", "true")])
+                .unwrap()
+                .lifecycle,
+            Lifecycle::Off
+        );
+        assert_eq!(
+            with(&[("LIFECYCLE_DRY_RUN", "TRUE")]).unwrap().lifecycle,
+            Lifecycle::DryRun
+        );
+        assert_eq!(
+            with(&[("LIFECYCLE", "on"), ("LIFECYCLE_DRY_RUN", "false")])
+                .unwrap()
+                .lifecycle,
+            Lifecycle::On
+        );
+        assert!(with(&[("LIFECYCLE", "sometimes")])
+            .unwrap_err()
+            .0
+            .contains("LIFECYCLE"));
+        assert_eq!(Lifecycle::On.with_request(Some(true)), Lifecycle::DryRun);
+        assert_eq!(
+            Lifecycle::DryRun.with_request(Some(false)),
+            Lifecycle::DryRun
+        );
+        assert_eq!(Lifecycle::Off.with_request(Some(true)), Lifecycle::Off);
     }
 
     #[test]

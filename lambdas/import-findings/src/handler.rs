@@ -7,17 +7,27 @@
 //!    on its content, so that a report that cannot be imported stays there for inspection;
 //! 4. **parse**, all or nothing: a malformed report (or one of unknown format) imports
 //!    nothing and fails with a permanent error;
-//! 5. **import** ([`Handler::import_step`]), then answer. Any finding that failed, or any
-//!    call that failed for good, turns the answer into a function error.
+//! 5. **import** ([`Handler::import_step`]) with the finding lifecycle
+//!    ([`asff_hub::lifecycle`]: load each scope's state, import the current findings with
+//!    their first-seen times, then — only after a complete import — the ARCHIVED records of
+//!    what the report no longer has, then — only after that too — write the state
+//!    conditionally), then answer. Any finding that failed, or any call that failed for good,
+//!    turns the answer into a function error.
+//!
+//! The scopes are the GeneratorIds of the report's findings. A report without findings
+//! covers the scope [`clean_scope`] tells, when it can be told; else nothing is archived and
+//! the answer says why. A report with parser warnings archives nothing (it may not cover its
+//! whole scope: a scan with errors, a page of results missing); the answer lists what would
+//! have been archived.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use asff_core::context::normalize_repository;
-use asff_core::{Context, Pipeline};
+use asff_core::{Context, Pipeline, Scope};
 use asff_hub::{
-    import, raw_key, AccountResolver, Archive, AwsError, FindingSink, ImportOptions, RawKey, Retry,
-    TokenBucket,
+    import, lifecycle, raw_key, AccountResolver, Archive, FindingSink, ImportOptions, RawKey,
+    Retry, StateStore, TokenBucket,
 };
 use asff_parsers::{Conversion, ConvertError, Tool};
 use bytes::Bytes;
@@ -25,7 +35,7 @@ use time::OffsetDateTime;
 use tracing::Instrument;
 
 use crate::answer::{Answer, Failure};
-use crate::config::Config;
+use crate::config::{Config, Lifecycle};
 use crate::payload::{Event, ReportContext, ReportRequest, ReportSource};
 
 /// The invocation being handled.
@@ -67,19 +77,23 @@ impl Invocation {
     }
 }
 
-/// The handler: the archive, the sink and the account resolver behind their traits, the
-/// configuration, and the rate limiter shared by the invocations of a container.
-pub struct Handler<A, S, R> {
+/// The handler: the archive, the sink, the account resolver and the lifecycle's state store
+/// behind their traits, the configuration, and the rate limiter shared by the invocations of
+/// a container.
+pub struct Handler<A, S, R, T> {
     pub archive: A,
     pub sink: S,
     pub account: R,
+    pub state: T,
     pub config: Config,
     pub limiter: TokenBucket,
     pub import_options: ImportOptions,
+    /// Conditional writes of the state: attempts and backoff after a conflict.
+    pub lifecycle: lifecycle::Settings,
 }
 
-impl<A: Archive, S: FindingSink, R: AccountResolver> Handler<A, S, R> {
-    pub fn new(archive: A, sink: S, account: R, config: Config) -> Self {
+impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S, R, T> {
+    pub fn new(archive: A, sink: S, account: R, state: T, config: Config) -> Self {
         let import_options = ImportOptions {
             concurrency: config.concurrency,
             ..ImportOptions::default()
@@ -88,9 +102,11 @@ impl<A: Archive, S: FindingSink, R: AccountResolver> Handler<A, S, R> {
             archive,
             sink,
             account,
+            state,
             config,
             limiter: TokenBucket::security_hub(),
             import_options,
+            lifecycle: lifecycle::Settings::default(),
         }
     }
 
@@ -266,7 +282,8 @@ impl<A: Archive, S: FindingSink, R: AccountResolver> Handler<A, S, R> {
         let conv = self.parse(tool, &bytes, &ctx, &mut answer)?;
 
         // 5. import
-        Box::pin(self.import_step(&ctx, &conv, inv, &mut answer)).await?;
+        let mode = self.config.lifecycle.with_request(context.dry_run);
+        Box::pin(self.import_step(&ctx, &conv, inv, mode, &mut answer)).await?;
         Ok(answer)
     }
 
@@ -306,60 +323,107 @@ impl<A: Archive, S: FindingSink, R: AccountResolver> Handler<A, S, R> {
         Ok(conv)
     }
 
-    /// Step 5: imports the findings of a converted report and records the outcome in the
-    /// answer. A later step that must only run after a complete import (the finding
-    /// lifecycle) goes here, after the check.
+    /// Step 5: imports the findings of a converted report with the finding lifecycle in
+    /// `mode`, and records the outcome in the answer.
     pub async fn import_step(
         &self,
-        _ctx: &Context,
+        ctx: &Context,
         conv: &Conversion,
         inv: &Invocation,
+        mode: Lifecycle,
         answer: &mut Answer,
     ) -> Result<(), Failure> {
         let opts = ImportOptions {
             deadline: inv.deadline,
             ..self.import_options.clone()
         };
-        let report = Box::pin(import(
+        let findings = &conv.output.findings;
+        if mode == Lifecycle::Off {
+            answer.lifecycle = Some(mode.as_str());
+            let report = Box::pin(import(&self.sink, findings, &self.limiter, &opts)).await;
+            answer.imported = report.imported;
+            answer.failed = report.failed.clone();
+            if report.is_complete() {
+                return Ok(());
+            }
+            let f = lifecycle::incomplete(&report, findings.len(), "findings");
+            return Err(Failure::new(
+                answer.clone(),
+                f.retry,
+                f.error_type,
+                f.message,
+            ));
+        }
+
+        let mut notes = Vec::new();
+        let clean_scopes = if findings.is_empty() {
+            match clean_scope(conv.tool, ctx) {
+                Ok(scope) => vec![scope],
+                Err(why) => {
+                    tracing::warn!(
+                        tool = conv.tool.name(),
+                        "the scope of a report without findings cannot be told; nothing archived"
+                    );
+                    notes.push(format!("nothing archived: {why}"));
+                    Vec::new()
+                }
+            }
+        } else {
+            Vec::new()
+        };
+        let hold = (!conv.output.warnings.is_empty()).then(|| {
+            format!(
+                "the report has {} parser warning(s) (see warnings), so it may not cover its whole scope",
+                conv.output.warnings.len()
+            )
+        });
+        if hold.is_some() {
+            tracing::warn!(
+                warnings = conv.output.warnings.len(),
+                "the report has warnings: the lifecycle archives nothing"
+            );
+        }
+        let settings = lifecycle::Settings {
+            import: opts,
+            ..self.lifecycle.clone()
+        };
+        let request = lifecycle::Request {
+            findings: findings.clone(),
+            clean_scopes,
+            hold,
+            dry_run: mode == Lifecycle::DryRun,
+            now: inv.now,
+        };
+        let (out, failure) = Box::pin(lifecycle::run(
             &self.sink,
-            &conv.output.findings,
+            &self.state,
             &self.limiter,
-            &opts,
+            &settings,
+            request,
         ))
         .await;
-        answer.imported = report.imported;
-        answer.failed = report.failed.clone();
-        if report.is_complete() {
-            return Ok(());
+        answer.imported = out.imported;
+        answer.failed = out.failed.clone();
+        answer.lifecycle_notes = notes;
+        answer.lifecycle(mode.as_str(), &out);
+        tracing::info!(
+            lifecycle = mode.as_str(),
+            archived = answer.archived,
+            would_archive = answer.would_archive.unwrap_or(0),
+            reactivated = answer.reactivated,
+            state_conflicts = answer.state_conflicts,
+            states_written = out.states_written,
+            "lifecycle done"
+        );
+        match failure {
+            None => Ok(()),
+            Some(f) => Err(Failure::new(
+                answer.clone(),
+                f.retry,
+                f.error_type,
+                f.message,
+            )),
         }
-        let transient = report.errors.iter().any(AwsError::is_transient)
-            || report
-                .failed
-                .iter()
-                .any(|f| asff_hub::error::is_transient_finding_code(&f.error_code));
-        let message = match report.errors.first() {
-            Some(e) => format!(
-                "{} of {} findings were not imported; {} call(s) failed for good, first: {e}",
-                report.failed.len(),
-                conv.output.findings.len(),
-                report.errors.len()
-            ),
-            None => format!(
-                "{} of {} findings were not imported (see failed)",
-                report.failed.len(),
-                conv.output.findings.len()
-            ),
-        };
-        Err(Failure::new(
-            answer.clone(),
-            if transient {
-                Retry::Transient
-            } else {
-                Retry::Permanent
-            },
-            "ImportIncomplete",
-            message,
-        ))
     }
 
     fn context(
@@ -417,7 +481,39 @@ impl<A: Archive, S: FindingSink, R: AccountResolver> Handler<A, S, R> {
     }
 }
 
-fn aws_failure(answer: Answer, e: AwsError) -> Failure {
+/// The scope (GeneratorId) a report without findings covers, as far as it can be told without
+/// findings. Mirrors what the parsers do:
+///
+/// - Dependency-Check, SonarQube, PHPStan: the pipeline's repository and branch;
+/// - Anchore, ECR, Grype, Snyk: the image given with the report (`image`); without one the
+///   scope is unknown (Grype and Snyk scan directories too, whose scope is the repository, and
+///   the image scanners' reports name the image only in their findings' records);
+/// - ZAP: unknown (its scope is the scanned site, named only with alerts).
+///
+/// Unknown: nothing is archived (a finding of that scope is archived when a later report with
+/// findings of the scope no longer has it). Send `image` only with image scans: a clean
+/// directory scan of Grype or Snyk sent with an image archives that image's findings.
+pub fn clean_scope(tool: Tool, ctx: &Context) -> Result<String, String> {
+    use asff_core::id::generator_id;
+    match tool {
+        Tool::DependencyCheck | Tool::SonarQube | Tool::PhpStan => {
+            Ok(generator_id(tool.name(), &ctx.code_scope()))
+        }
+        Tool::Anchore | Tool::Ecr | Tool::Grype | Tool::Snyk => match ctx.image.as_deref() {
+            Some(image) => Ok(generator_id(tool.name(), &Scope::image(image))),
+            None => Err(format!(
+                "a {} report without findings does not say which image (or directory) it covers; send \"image\" with image scans",
+                tool.name()
+            )),
+        },
+        Tool::Zap => Err(
+            "a ZAP report without alerts does not name the scanned site, which is the findings' scope".into(),
+        ),
+        _ => Err(format!("the scope of a clean {} report is not known", tool.name())),
+    }
+}
+
+fn aws_failure(answer: Answer, e: asff_hub::AwsError) -> Failure {
     let kind = e.retry;
     Failure::new(answer, kind, "AwsCall", e.to_string())
 }
@@ -453,6 +549,38 @@ mod tests {
         assert!(is_xml(b"\xEF\xBB\xBF  <?xml version='1.0'?><a/>"));
         assert!(!is_xml(b" {\"a\":1}"));
         assert!(!is_xml(b""));
+    }
+
+    #[test]
+    fn the_scope_of_a_clean_report() {
+        let ctx = Context::new("123456789012", "us-east-1")
+            .unwrap()
+            .with_pipeline(Pipeline {
+                repository: Some("github.com/example/app".into()),
+                branch: Some("main".into()),
+                ..Default::default()
+            });
+        assert_eq!(
+            clean_scope(Tool::DependencyCheck, &ctx).unwrap(),
+            "dependency-check/github.com/example/app@main"
+        );
+        assert_eq!(
+            clean_scope(
+                Tool::PhpStan,
+                &ctx.clone().with_image(Some("r/app:1".into()))
+            )
+            .unwrap(),
+            "phpstan/github.com/example/app@main",
+            "a code scanner's scope is the repository, image or not"
+        );
+        assert!(clean_scope(Tool::Grype, &ctx).is_err());
+        assert!(clean_scope(Tool::Ecr, &ctx).is_err());
+        assert!(clean_scope(Tool::Zap, &ctx).is_err());
+        let with_image = ctx.with_image(Some("registry.example.com/team/app:1.2@sha256:ab".into()));
+        assert_eq!(
+            clean_scope(Tool::Grype, &with_image).unwrap(),
+            "grype/registry.example.com/team/app"
+        );
     }
 
     #[test]

@@ -4,7 +4,9 @@
 //! "reportType":…,"report":{…}}`, or `"reportS3Uri"` for large reports) or an S3
 //! `ObjectCreated` notification ([`payload`]), archives the raw report in S3, converts it with
 //! [`asff_parsers`] (all or nothing) and imports the findings into Security Hub through
-//! [`asff_hub`] ([`handler`]). The answer ([`answer::Answer`]) counts what was imported, what
+//! [`asff_hub`] ([`handler`]), with the finding lifecycle: what the scanner no longer reports is
+//! archived, first-seen times are kept ([`asff_hub::lifecycle`], state in S3 under `state/`).
+//! The answer ([`answer::Answer`]) counts what was imported, archived and reactivated, what
 //! failed and by severity, names the archived report and gives a pass/fail gate; when anything
 //! failed the invocation ends in a function error carrying that answer. Settings come from the
 //! environment ([`config`]).
@@ -35,28 +37,26 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use asff_hub::{aws, S3Archive, SecurityHubSink, StsAccount};
+use asff_hub::{aws, S3Archive, S3StateStore, SecurityHubSink, StsAccount};
 use lambda_runtime::{service_fn, LambdaEvent};
 use serde_json::value::RawValue;
 
 pub use answer::{Answer, Failure, Gate};
-pub use config::Config;
+pub use config::{Config, Lifecycle};
 pub use handler::{Handler, Invocation};
 
 /// The handler with the real services.
-pub type LambdaHandler = Handler<S3Archive, SecurityHubSink, StsAccount>;
+pub type LambdaHandler = Handler<S3Archive, SecurityHubSink, StsAccount, S3StateStore>;
 
 /// Builds the handler from the environment and the AWS configuration.
 pub async fn from_env(config: Config) -> LambdaHandler {
     let sdk = aws::load_config().await;
+    let s3 = aws::s3_client(&sdk);
     Handler::new(
-        S3Archive::new(
-            aws::s3_client(&sdk),
-            config.bucket.clone(),
-            config.kms_key_id.clone(),
-        ),
+        S3Archive::new(s3.clone(), config.bucket.clone(), config.kms_key_id.clone()),
         SecurityHubSink::new(aws::securityhub_client(&sdk)),
         StsAccount::new(aws::sts_client(&sdk)),
+        S3StateStore::new(s3, config.bucket.clone(), config.kms_key_id.clone()),
         config,
     )
 }

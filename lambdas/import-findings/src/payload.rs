@@ -9,11 +9,12 @@
 //!    of the buildspec names (`OWASP-Dependency-Check`, `SONAR-QUBE`, `PHPStan`, `OWASP-Zap`,
 //!    `ANCHORE`, `SNYK`, `ECR`) or one of our tool names (`grype`, …); absent, null or `auto`:
 //!    detected from the report. An optional `"image"` (an image reference) helps image
-//!    scanners whose report does not name the image.
+//!    scanners whose report does not name the image; an optional `"lifecycleDryRun": true`
+//!    asks for a dry run of the finding lifecycle.
 //! 2. An S3 `ObjectCreated` notification (`{"Records":[{"eventSource":"aws:s3",…}]}`) for a
 //!    report that a pipeline uploaded under the input prefix (default `incoming/`). The context
 //!    comes from the object's metadata (`x-amz-meta-` `tool`, `repository`, `branch`,
-//!    `commit`, `build-id`, `image`, `created-at`), else from the key:
+//!    `commit`, `build-id`, `image`, `created-at`, `lifecycle-dry-run`), else from the key:
 //!    `{prefix}{tool}/{repository…}/{branch}/{build id}/{file}` (five or more segments; the
 //!    repository may span several), or just `{prefix}{tool}/{file}` with everything else from
 //!    the metadata. A `tool` of `auto` (or one we do not know) means: detect.
@@ -52,6 +53,9 @@ pub struct ReportContext {
     pub image: Option<String>,
     /// `createdAt` as sent (kept as metadata of the archived report).
     pub created_at: Option<String>,
+    /// `lifecycleDryRun` (or the metadata's `lifecycle-dry-run`): report what the finding
+    /// lifecycle would archive without archiving it.
+    pub dry_run: Option<bool>,
 }
 
 impl ReportContext {
@@ -69,6 +73,9 @@ impl ReportContext {
         fill(&mut self.build_id, &other.build_id);
         fill(&mut self.image, &other.image);
         fill(&mut self.created_at, &other.created_at);
+        if self.dry_run.is_none() {
+            self.dry_run = other.dry_run;
+        }
     }
 
     /// The context that an object's user metadata gives.
@@ -82,6 +89,7 @@ impl ReportContext {
             build_id: get("build-id"),
             image: get("image"),
             created_at: get("created-at"),
+            dry_run: get("lifecycle-dry-run").and_then(|v| parse_bool(&v)),
         }
     }
 }
@@ -132,6 +140,12 @@ struct Incoming {
     report: Option<Box<RawValue>>,
     #[serde(rename = "reportS3Uri", default, deserialize_with = "lenient_string")]
     report_s3_uri: Option<String>,
+    #[serde(
+        rename = "lifecycleDryRun",
+        default,
+        deserialize_with = "lenient_string"
+    )]
+    lifecycle_dry_run: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -178,6 +192,15 @@ fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::
     })
 }
 
+/// `true`/`false` (also `1`/`0`, `yes`/`no`, any case); anything else is `None`.
+pub fn parse_bool(v: &str) -> Option<bool> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Some(true),
+        "false" | "0" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
 fn clean(s: Option<String>) -> Option<String> {
     s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
@@ -220,6 +243,12 @@ impl Event {
             build_id: clean(inc.build_id),
             image: clean(inc.image),
             created_at: clean(inc.created_at),
+            dry_run: match clean(inc.lifecycle_dry_run) {
+                None => None,
+                Some(v) => Some(parse_bool(&v).ok_or_else(|| {
+                    PayloadError(format!("lifecycleDryRun: {v:?} is not true or false"))
+                })?),
+            },
         };
         let uri = clean(inc.report_s3_uri);
         let (source, origin) = match (inc.report, uri) {
@@ -295,10 +324,10 @@ fn parse_s3(
             }
         }
         let key = decode_s3_key(&s3.object.key);
-        if key.starts_with("raw/") {
-            // our own archive: importing it would archive it again, and again
+        if key.starts_with("raw/") || key.starts_with("state/") {
+            // our own archive (importing it would archive it again, and again) or state
             tracing::warn!(
-                "ignoring an S3 event for the raw/ archive; the input prefix must not be raw/"
+                "ignoring an S3 event for the raw/ archive or the state/ prefix; the input prefix must be neither"
             );
             continue;
         }
@@ -315,7 +344,7 @@ fn parse_s3(
     }
     if out.is_empty() {
         return Err(PayloadError(
-            "the S3 notification holds no ObjectCreated record of a report (objects under raw/ are never imported)".into(),
+            "the S3 notification holds no ObjectCreated record of a report (objects under raw/ and state/ are never imported)".into(),
         ));
     }
     Ok(out)
@@ -534,5 +563,25 @@ mod tests {
             "the payload wins"
         );
         assert_eq!(c.commit, None, "blank is absent");
+    }
+
+    #[test]
+    fn lifecycle_dry_run_from_the_payload_or_the_metadata() {
+        let r = codebuild(r#"{"reportType":"SNYK","report":{},"lifecycleDryRun":true}"#);
+        assert_eq!(r.context.dry_run, Some(true));
+        let r = codebuild(r#"{"reportType":"SNYK","report":{},"lifecycleDryRun":"false"}"#);
+        assert_eq!(r.context.dry_run, Some(false));
+        let r = codebuild(r#"{"reportType":"SNYK","report":{}}"#);
+        assert_eq!(r.context.dry_run, None);
+        let e = Event::parse(
+            r#"{"reportType":"SNYK","report":{},"lifecycleDryRun":"maybe"}"#,
+            "incoming/",
+        )
+        .unwrap_err();
+        assert!(e.0.contains("lifecycleDryRun"), "{e}");
+        let m: BTreeMap<String, String> = [("lifecycle-dry-run".to_string(), "TRUE".to_string())]
+            .into_iter()
+            .collect();
+        assert_eq!(ReportContext::from_metadata(&m).dry_run, Some(true));
     }
 }

@@ -496,6 +496,7 @@ async fn s3_unreachable_fails_and_imports_nothing() {
         asff_hub::S3Archive::new(asff_hub::aws::s3_client(&dead), BUCKET, None),
         env.real_sink(),
         asff_hub::StsAccount::new(asff_hub::aws::sts_client(&env.sdk)),
+        env.real_state(&config),
         config,
     );
     let report = asff_testkit::testdata("dependency-check/dc-7.4.4-schemaspy-maven-plugin.json");

@@ -8,7 +8,10 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use asff_hub::{aws, FindingSink, S3Archive, SecurityHubSink, StsAccount};
+use asff_core::lifecycle::ScopeState;
+use asff_hub::{
+    aws, FindingSink, S3Archive, S3StateStore, SecurityHubSink, StateStore, StsAccount,
+};
 use aws_config::SdkConfig;
 use aws_sdk_s3::config::{Credentials, Region};
 use import_findings::{Config, Handler};
@@ -189,7 +192,10 @@ impl Env {
     }
 
     /// The handler with the real services (moto).
-    pub fn handler(&self, config: Config) -> Handler<S3Archive, SecurityHubSink, StsAccount> {
+    pub fn handler(
+        &self,
+        config: Config,
+    ) -> Handler<S3Archive, SecurityHubSink, StsAccount, S3StateStore> {
         self.handler_with(
             SecurityHubSink::new(aws::securityhub_client(&self.sdk)),
             config,
@@ -201,7 +207,18 @@ impl Env {
         &self,
         sink: S,
         config: Config,
-    ) -> Handler<S3Archive, S, StsAccount> {
+    ) -> Handler<S3Archive, S, StsAccount, S3StateStore> {
+        let state = self.real_state(&config);
+        self.handler_full(sink, state, config)
+    }
+
+    /// The handler with another sink and another state store (usually wrapping the real ones).
+    pub fn handler_full<S: FindingSink, T: StateStore>(
+        &self,
+        sink: S,
+        state: T,
+        config: Config,
+    ) -> Handler<S3Archive, S, StsAccount, T> {
         Handler::new(
             S3Archive::new(
                 aws::s3_client(&self.sdk),
@@ -210,12 +227,52 @@ impl Env {
             ),
             sink,
             StsAccount::new(aws::sts_client(&self.sdk)),
+            state,
             config,
         )
     }
 
     pub fn real_sink(&self) -> SecurityHubSink {
         SecurityHubSink::new(aws::securityhub_client(&self.sdk))
+    }
+
+    /// The state store in the report bucket, encrypted as `config` says.
+    pub fn real_state(&self, config: &Config) -> S3StateStore {
+        S3StateStore::new(
+            aws::s3_client(&self.sdk),
+            config.bucket.clone(),
+            config.kms_key_id.clone(),
+        )
+    }
+
+    /// A scope's state object, read through GetObject and HeadObject: the state, its ETag, and
+    /// the HeadObject answer. `None` when there is none.
+    pub async fn state(
+        &self,
+        generator_id: &str,
+    ) -> Option<(
+        ScopeState,
+        String,
+        aws_sdk_s3::operation::head_object::HeadObjectOutput,
+    )> {
+        let key = asff_hub::state::state_key(generator_id);
+        let out = match self.s3.get_object().bucket(BUCKET).key(&key).send().await {
+            Ok(o) => o,
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_key()) => return None,
+            Err(e) => panic!("GetObject {key}: {e:?}"),
+        };
+        let etag = out.e_tag().expect("an ETag").to_string();
+        let body = out.body.collect().await.expect("body").into_bytes();
+        let state: ScopeState = serde_json::from_slice(&body).expect("a scope state");
+        let head = self
+            .s3
+            .head_object()
+            .bucket(BUCKET)
+            .key(&key)
+            .send()
+            .await
+            .expect("HeadObject");
+        Some((state, etag, head))
     }
 
     /// Every finding in Security Hub, through GetFindings (all pages).
@@ -324,6 +381,23 @@ pub fn payload(report_type: Option<&str>, report: &[u8], build_id: &str) -> Stri
     }
 }
 
+/// The payload for another branch, with extra members (e.g. `lifecycleDryRun`).
+pub fn payload_on(
+    report_type: Option<&str>,
+    report: &[u8],
+    build_id: &str,
+    branch: &str,
+    extra: &[(&str, serde_json::Value)],
+) -> String {
+    let mut v: serde_json::Value =
+        serde_json::from_str(&payload(report_type, report, build_id)).expect("payload");
+    v["source_branch"] = branch.into();
+    for (k, x) in extra {
+        v[*k] = x.clone();
+    }
+    v.to_string()
+}
+
 /// The payload with the report's text as a JSON string.
 pub fn payload_as_string(report_type: Option<&str>, report: &[u8], build_id: &str) -> String {
     let text = serde_json::to_string(&String::from_utf8_lossy(report)).expect("string");
@@ -348,11 +422,16 @@ fn payload_with(report_type: Option<&str>, report_json: &str, build_id: &str) ->
 
 /// The Ids a report converts to in the context the payload gives.
 pub fn expected_ids(tool: asff_parsers::Tool, report: &[u8]) -> Vec<String> {
+    expected_ids_on(tool, report, "main")
+}
+
+/// The Ids a report converts to on a branch.
+pub fn expected_ids_on(tool: asff_parsers::Tool, report: &[u8], branch: &str) -> Vec<String> {
     let ctx = asff_core::Context::new(ACCOUNT, REGION)
         .expect("ctx")
         .with_pipeline(asff_core::Pipeline {
             repository: Some(REPOSITORY.into()),
-            branch: Some("main".into()),
+            branch: Some(branch.into()),
             commit: Some(COMMIT.into()),
             build_id: Some("expected".into()),
         });

@@ -137,7 +137,8 @@ pub fn branch_from_source_version(v: &str) -> Option<String> {
     if let Some(b) = v.strip_prefix("refs/heads/") {
         return Some(b.to_string());
     }
-    let looks_like_commit = v.len() >= 7 && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_hexdigit());
+    let looks_like_commit =
+        v.len() >= 7 && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_hexdigit());
     if v.is_empty() || looks_like_commit || v.starts_with("pr/") || v.starts_with("refs/") {
         None
     } else {
@@ -155,7 +156,9 @@ impl Args {
                 .and_then(account_from_arn);
         }
         if self.region.is_none() {
-            self.region = env.var("AWS_REGION").or_else(|| env.var("AWS_DEFAULT_REGION"));
+            self.region = env
+                .var("AWS_REGION")
+                .or_else(|| env.var("AWS_DEFAULT_REGION"));
         }
         if self.repo.is_none() {
             self.repo = env.var("CODEBUILD_SOURCE_REPO_URL");
@@ -201,7 +204,10 @@ mod tests {
                 "arn:aws:codebuild:eu-west-1:210987654321:build/app:1234",
             ),
             ("AWS_REGION", "eu-west-1"),
-            ("CODEBUILD_SOURCE_REPO_URL", "https://github.com/org/app.git"),
+            (
+                "CODEBUILD_SOURCE_REPO_URL",
+                "https://github.com/org/app.git",
+            ),
             ("CODEBUILD_SOURCE_VERSION", "refs/heads/feature/x"),
             ("CODEBUILD_RESOLVED_SOURCE_VERSION", "abcdef0"),
             ("CODEBUILD_BUILD_ID", "app:1234"),
@@ -213,8 +219,14 @@ mod tests {
         assert_eq!(a.commit.as_deref(), Some("abcdef0"));
         assert_eq!(a.build_id.as_deref(), Some("app:1234"));
         // flags win over the environment
-        let a = Args::parse_from(["asff-convert", "--account-id", "111111111111", "--branch", "dev"])
-            .with_env_defaults(&env);
+        let a = Args::parse_from([
+            "asff-convert",
+            "--account-id",
+            "111111111111",
+            "--branch",
+            "dev",
+        ])
+        .with_env_defaults(&env);
         assert_eq!(a.account_id.as_deref(), Some("111111111111"));
         assert_eq!(a.branch.as_deref(), Some("dev"));
     }
@@ -222,9 +234,18 @@ mod tests {
     #[test]
     fn source_versions() {
         assert_eq!(branch_from_source_version("main").as_deref(), Some("main"));
-        assert_eq!(branch_from_source_version("refs/heads/main").as_deref(), Some("main"));
-        assert_eq!(branch_from_source_version("0123456789abcdef0123456789abcdef01234567"), None);
+        assert_eq!(
+            branch_from_source_version("refs/heads/main").as_deref(),
+            Some("main")
+        );
+        assert_eq!(
+            branch_from_source_version("0123456789abcdef0123456789abcdef01234567"),
+            None
+        );
         assert_eq!(branch_from_source_version("pr/12"), None);
-        assert_eq!(account_from_arn("arn:aws:codebuild:us-east-1:12:build/x"), None);
+        assert_eq!(
+            account_from_arn("arn:aws:codebuild:us-east-1:12:build/x"),
+            None
+        );
     }
 }

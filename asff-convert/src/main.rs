@@ -13,29 +13,40 @@
 mod cli;
 mod run;
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // Parsers' warnings reach stderr through the summary; logs are for debugging
+    // (ASFF_LOG=warn, info or debug).
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("ASFF_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("error")),
         )
         .init();
     let args = cli::Args::parse().with_env_defaults(&cli::ProcessEnv);
     let mut stderr = std::io::stderr().lock();
     let outcome = run::run(&args, &mut std::io::stdin().lock()).and_then(|o| {
-        run::write_data(args.output.as_deref(), &o.data, &mut std::io::stdout().lock())?;
+        run::write_data(
+            args.output.as_deref(),
+            &o.data,
+            &mut std::io::stdout().lock(),
+        )?;
         Ok(o)
     });
     match outcome {
         Ok(o) => {
             let _ = stderr.write_all(o.notes.as_bytes());
-            ExitCode::from(if o.gate_tripped { run::EXIT_GATE } else { run::EXIT_OK })
+            ExitCode::from(if o.gate_tripped {
+                run::EXIT_GATE
+            } else {
+                run::EXIT_OK
+            })
         }
         Err(e) => {
             let _ = writeln!(stderr, "error: {}", one_line(&e));

@@ -46,8 +46,8 @@ pub fn context(args: &Args) -> Result<Context> {
     if let Some(path) = &args.severity_policy {
         let bytes = std::fs::read(path)
             .with_context(|| format!("cannot read the severity policy {}", path.display()))?;
-        let policy = SeverityPolicy::from_json(&bytes)
-            .with_context(|| format!("in {}", path.display()))?;
+        let policy =
+            SeverityPolicy::from_json(&bytes).with_context(|| format!("in {}", path.display()))?;
         ctx = ctx.with_policy(policy);
     }
     Ok(ctx
@@ -78,14 +78,21 @@ pub fn format(args: &Args) -> Result<Option<Tool>> {
 /// Reads the report from a file or stdin, refusing more than `max` bytes.
 pub fn read_input(input: &str, stdin: &mut dyn Read, max: u64) -> Result<Vec<u8>> {
     let mut buf = Vec::new();
-    let what = if input == "-" { "stdin".to_string() } else { input.to_string() };
+    let what = if input == "-" {
+        "stdin".to_string()
+    } else {
+        input.to_string()
+    };
     let n = if input == "-" {
         stdin.take(max + 1).read_to_end(&mut buf)
     } else {
         let f = std::fs::File::open(input).with_context(|| format!("cannot read {what}"))?;
         if let Ok(meta) = f.metadata() {
             if meta.len() > max {
-                bail!("{what} is {} bytes, over the --max-report-size limit of {max} bytes", meta.len());
+                bail!(
+                    "{what} is {} bytes, over the --max-report-size limit of {max} bytes",
+                    meta.len()
+                );
             }
         }
         f.take(max + 1).read_to_end(&mut buf)
@@ -165,7 +172,9 @@ fn apply_previous(
         prev_scopes.sort();
         prev_scopes.dedup();
         let own = match &ctx.image {
-            Some(image) => asff_core::id::generator_id(tool.name(), &asff_core::Scope::image(image)),
+            Some(image) => {
+                asff_core::id::generator_id(tool.name(), &asff_core::Scope::image(image))
+            }
             None => asff_core::id::generator_id(tool.name(), &ctx.code_scope()),
         };
         if prev_scopes.contains(&own.as_str()) || prev_scopes.len() != 1 {
@@ -204,9 +213,12 @@ fn render(args: &Args, ctx: &Context, conv: Conversion) -> Result<Outcome> {
         None => None,
     };
     let by_label = count_by_label(&output.findings);
-    let gate_tripped = args
-        .fail_on
-        .is_some_and(|gate| output.findings.iter().any(|f| f.label().is_some_and(|l| l >= gate)));
+    let gate_tripped = args.fail_on.is_some_and(|gate| {
+        output
+            .findings
+            .iter()
+            .any(|f| f.label().is_some_and(|l| l >= gate))
+    });
 
     let total = output.findings.len();
     let findings = std::mem::take(&mut output.findings);
@@ -235,7 +247,12 @@ fn render(args: &Args, ctx: &Context, conv: Conversion) -> Result<Outcome> {
         below_min,
         args,
         gate_tripped,
-        &output.warnings,
+        // on stderr the warnings stand as `warning:` lines of their own
+        if args.emit == Emit::Summary {
+            &output.warnings
+        } else {
+            &[]
+        },
     );
     if let Some(n) = archived {
         let _ = writeln!(
@@ -304,7 +321,12 @@ fn summary_table(
     );
     let _ = writeln!(s, "  {:<16}{:>8}", "SEVERITY", "FINDINGS");
     for l in Label::ALL.iter().rev() {
-        let _ = writeln!(s, "  {:<16}{:>8}", l.as_str(), by_label.get(l).copied().unwrap_or(0));
+        let _ = writeln!(
+            s,
+            "  {:<16}{:>8}",
+            l.as_str(),
+            by_label.get(l).copied().unwrap_or(0)
+        );
     }
     if !skipped.is_empty() {
         let _ = writeln!(s, "  {:<24}{:>8}", "SKIPPED (REASON)", "RECORDS");
@@ -340,7 +362,10 @@ pub fn write_data(output: Option<&Path>, data: &[u8], stdout: &mut dyn Write) ->
             stdout.flush().context("cannot write to stdout")?;
         }
         Some(path) => {
-            let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
             let name = path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())

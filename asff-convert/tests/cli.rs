@@ -64,7 +64,12 @@ fn label(f: &Value) -> &str {
 #[test]
 fn converts_a_real_report_to_valid_findings() {
     let out = base().arg(testdata(DC)).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let fs = findings(&out.stdout);
     assert!(!fs.is_empty());
     let mut ids = HashSet::new();
@@ -81,13 +86,20 @@ fn converts_a_real_report_to_valid_findings() {
     }
     // the summary goes to stderr, not stdout
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("dependency-check:") && err.contains("findings"), "{err}");
+    assert!(
+        err.contains("dependency-check:") && err.contains("findings"),
+        "{err}"
+    );
 }
 
 #[test]
 fn stdin_and_detection() {
     let report = std::fs::read(testdata(DC)).unwrap();
-    let out = base().arg("-").write_stdin(report.clone()).output().unwrap();
+    let out = base()
+        .arg("-")
+        .write_stdin(report.clone())
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let from_file = base().arg(testdata(DC)).output().unwrap();
     assert_eq!(out.stdout, from_file.stdout);
@@ -98,7 +110,11 @@ fn stdin_and_detection() {
 
 #[test]
 fn ids_do_not_depend_on_build_id_or_clock() {
-    let a = base().args(["--build-id", "b:1"]).arg(testdata(DC)).output().unwrap();
+    let a = base()
+        .args(["--build-id", "b:1"])
+        .arg(testdata(DC))
+        .output()
+        .unwrap();
     let mut c = cmd();
     c.args([
         "--account-id",
@@ -128,7 +144,11 @@ fn ids_do_not_depend_on_build_id_or_clock() {
 #[test]
 fn batches_are_request_sized_lines() {
     let all = findings(&base().arg(testdata(DC)).output().unwrap().stdout);
-    let out = base().args(["--emit", "batches"]).arg(testdata(DC)).output().unwrap();
+    let out = base()
+        .args(["--emit", "batches"])
+        .arg(testdata(DC))
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
     let mut n = 0;
@@ -144,10 +164,21 @@ fn batches_are_request_sized_lines() {
 
 #[test]
 fn summary_is_a_table_on_stdout() {
-    let out = base().args(["--emit", "summary"]).arg(testdata(DC)).output().unwrap();
+    let out = base()
+        .args(["--emit", "summary"])
+        .arg(testdata(DC))
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
-    for l in ["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "SEVERITY"] {
+    for l in [
+        "CRITICAL",
+        "HIGH",
+        "MEDIUM",
+        "LOW",
+        "INFORMATIONAL",
+        "SEVERITY",
+    ] {
         assert!(text.contains(l), "{text}");
     }
     assert!(serde_json::from_str::<Value>(&text).is_err(), "not JSON");
@@ -156,24 +187,47 @@ fn summary_is_a_table_on_stdout() {
 #[test]
 fn gate_and_min_severity() {
     let all = findings(&base().arg(testdata(DC)).output().unwrap().stdout);
-    let highest = all.iter().map(label).max_by_key(|l| rank(l)).unwrap().to_string();
+    let highest = all
+        .iter()
+        .map(label)
+        .max_by_key(|l| rank(l))
+        .unwrap()
+        .to_string();
     // a gate at the highest label present trips
-    let out = base().args(["--fail-on", &highest]).arg(testdata(DC)).output().unwrap();
+    let out = base()
+        .args(["--fail-on", &highest])
+        .arg(testdata(DC))
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(findings(&out.stdout).len(), all.len(), "data is still written");
+    assert_eq!(
+        findings(&out.stdout).len(),
+        all.len(),
+        "data is still written"
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("FAIL"));
     // a gate above it passes
     if highest != "CRITICAL" {
-        let out = base().args(["--fail-on", "critical"]).arg(testdata(DC)).output().unwrap();
+        let out = base()
+            .args(["--fail-on", "critical"])
+            .arg(testdata(DC))
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(0));
     }
-    let out = base().args(["--min-severity", "HIGH"]).arg(testdata(DC)).output().unwrap();
+    let out = base()
+        .args(["--min-severity", "HIGH"])
+        .arg(testdata(DC))
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let kept = findings(&out.stdout);
     assert!(kept.iter().all(|f| rank(label(f)) >= rank("HIGH")));
     assert_eq!(
         kept.len(),
-        all.iter().filter(|f| rank(label(f)) >= rank("HIGH")).count()
+        all.iter()
+            .filter(|f| rank(label(f)) >= rank("HIGH"))
+            .count()
     );
 }
 
@@ -203,14 +257,24 @@ fn severity_policy_overrides_labels() {
         .arg(testdata(DC))
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     for f in findings(&out.stdout) {
         assert_eq!(label(&f), "CRITICAL");
         assert_eq!(f["FindingProviderFields"]["Severity"]["Label"], "CRITICAL");
         assert!(f["Severity"]["Original"].is_string(), "original kept");
     }
     std::fs::write(&policy, r#"{"version":1,"overrides":[{"label":"LOW"}]}"#).unwrap();
-    let out = base().arg("--severity-policy").arg(&policy).arg(testdata(DC)).output().unwrap();
+    let out = base()
+        .arg("--severity-policy")
+        .arg(&policy)
+        .arg(testdata(DC))
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
 }
@@ -219,7 +283,12 @@ fn severity_policy_overrides_labels() {
 fn output_file() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("findings.json");
-    let out = base().arg("-o").arg(&file).arg(testdata(DC)).output().unwrap();
+    let out = base()
+        .arg("-o")
+        .arg(&file)
+        .arg(testdata(DC))
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert!(out.stdout.is_empty());
     assert!(!findings(&std::fs::read(&file).unwrap()).is_empty());
@@ -233,17 +302,31 @@ fn codebuild_environment_supplies_defaults() {
             "arn:aws:codebuild:ap-southeast-2:210987654321:build/app:0f1e",
         )
         .env("AWS_REGION", "ap-southeast-2")
-        .env("CODEBUILD_SOURCE_REPO_URL", "https://github.com/example/app")
+        .env(
+            "CODEBUILD_SOURCE_REPO_URL",
+            "https://github.com/example/app",
+        )
         .env("CODEBUILD_SOURCE_VERSION", "refs/heads/release")
         .env("CODEBUILD_BUILD_ID", "app:0f1e")
         .arg(testdata(DC))
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let f = &findings(&out.stdout)[0];
     assert_eq!(f["AwsAccountId"], "210987654321");
-    assert!(f["ProductArn"].as_str().unwrap().contains(":ap-southeast-2:"));
-    assert!(f["GeneratorId"].as_str().unwrap().contains("github.com/example/app@release"));
+    assert!(f["ProductArn"]
+        .as_str()
+        .unwrap()
+        .contains(":ap-southeast-2:"));
+    assert!(f["GeneratorId"]
+        .as_str()
+        .unwrap()
+        .contains("github.com/example/app@release"));
     assert_eq!(f["ProductFields"]["asff/BuildId"], "app:0f1e");
 }
 
@@ -259,15 +342,31 @@ fn assert_error(out: &std::process::Output, needles: &[&str]) {
 
 #[test]
 fn usage_errors() {
-    let out = cmd().args(["--region", "us-east-1"]).arg(testdata(DC)).output().unwrap();
+    let out = cmd()
+        .args(["--region", "us-east-1"])
+        .arg(testdata(DC))
+        .output()
+        .unwrap();
     assert_error(&out, &["account"]);
-    let out = cmd().args(["--account-id", "123456789012"]).arg(testdata(DC)).output().unwrap();
+    let out = cmd()
+        .args(["--account-id", "123456789012"])
+        .arg(testdata(DC))
+        .output()
+        .unwrap();
     assert_error(&out, &["region"]);
-    let out = base().args(["--format", "nessus"]).arg(testdata(DC)).output().unwrap();
+    let out = base()
+        .args(["--format", "nessus"])
+        .arg(testdata(DC))
+        .output()
+        .unwrap();
     assert_error(&out, &["nessus", "dependency-check", "zap"]);
     let out = base().arg("/nonexistent/report.json").output().unwrap();
     assert_error(&out, &["/nonexistent/report.json"]);
-    let out = base().args(["--fail-on", "SEVERE"]).arg(testdata(DC)).output().unwrap();
+    let out = base()
+        .args(["--fail-on", "SEVERE"])
+        .arg(testdata(DC))
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
 }
@@ -286,8 +385,14 @@ fn malformed_reports() {
     let out = base().write_stdin(Vec::new()).output().unwrap();
     assert_error(&out, &["empty"]);
     // unknown
-    let out = base().write_stdin(br#"{"hello":"world"}"#.to_vec()).output().unwrap();
-    assert_error(&out, &["unknown report format", "hello", "dependency-check", "zap"]);
+    let out = base()
+        .write_stdin(br#"{"hello":"world"}"#.to_vec())
+        .output()
+        .unwrap();
+    assert_error(
+        &out,
+        &["unknown report format", "hello", "dependency-check", "zap"],
+    );
     // wrong types at a path
     let out = base()
         .args(["--format", "dependency-check"])
@@ -296,7 +401,11 @@ fn malformed_reports() {
         .unwrap();
     assert_error(&out, &["dependency-check report", "$.dependencies"]);
     // over the size limit
-    let out = base().args(["--max-report-size", "100"]).arg(testdata(DC)).output().unwrap();
+    let out = base()
+        .args(["--max-report-size", "100"])
+        .arg(testdata(DC))
+        .output()
+        .unwrap();
     assert_error(&out, &["--max-report-size"]);
 }
 
@@ -331,20 +440,43 @@ fn previous_run_archives_what_is_gone_and_keeps_first_seen() {
         "--now",
         "2024-02-01T00:00:00Z",
     ]);
-    let out = c.arg("--previous").arg(&prev_path).arg(testdata(DC)).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = c
+        .arg("--previous")
+        .arg(&prev_path)
+        .arg(testdata(DC))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let now = findings(&out.stdout);
-    assert_eq!(now.len(), n + 1, "current findings plus one archived record");
-    let archived: Vec<&Value> = now.iter().filter(|f| f["RecordState"] == "ARCHIVED").collect();
+    assert_eq!(
+        now.len(),
+        n + 1,
+        "current findings plus one archived record"
+    );
+    let archived: Vec<&Value> = now
+        .iter()
+        .filter(|f| f["RecordState"] == "ARCHIVED")
+        .collect();
     assert_eq!(archived.len(), 1);
     assert!(archived[0]["Id"].as_str().unwrap().ends_with("-gone"));
     assert_eq!(archived[0]["UpdatedAt"], "2024-02-01T00:00:00.000Z");
     for f in now.iter().filter(|f| f["RecordState"] == "ACTIVE") {
-        assert_eq!(f["CreatedAt"], "2024-01-01T00:00:00.000Z", "first seen carried over");
+        assert_eq!(
+            f["CreatedAt"], "2024-01-01T00:00:00.000Z",
+            "first seen carried over"
+        );
         assert_eq!(f["FirstObservedAt"], "2024-01-01T00:00:00.000Z");
         assert_eq!(f["UpdatedAt"], "2024-02-01T00:00:00.000Z");
     }
-    assert!(now.iter().all(|f| f["Id"] != "other-scope-finding"), "other scopes untouched");
+    assert!(
+        now.iter().all(|f| f["Id"] != "other-scope-finding"),
+        "other scopes untouched"
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("1 archived"));
 }
 
@@ -356,9 +488,41 @@ fn previous_run_with_a_clean_report_archives_everything_of_the_scope() {
     std::fs::write(&prev_path, &first.stdout).unwrap();
     let n = findings(&first.stdout).len();
     let clean = testdata("dependency-check/defectdojo-dc_empty.xml");
-    let out = base().arg("--previous").arg(&prev_path).arg(clean).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = base()
+        .arg("--previous")
+        .arg(&prev_path)
+        .arg(clean)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let now = findings(&out.stdout);
     assert_eq!(now.len(), n);
     assert!(now.iter().all(|f| f["RecordState"] == "ARCHIVED"));
+}
+
+#[test]
+fn warnings_reach_stderr_and_the_summary() {
+    let report =
+        testdata("ecr/ecr-enhanced-old-cli-2.4.1-active-no-enhancedFindings-issue6759.json");
+    let out = base().arg(&report).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(findings(&out.stdout).len(), 0);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.matches("NOT known to be clean").count(), 1, "{err}");
+    assert!(err.contains("warning: "), "{err}");
+    let out = base()
+        .args(["--emit", "summary"])
+        .arg(&report)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("WARNINGS") && text.contains("NOT known to be clean"),
+        "{text}"
+    );
 }

@@ -14,6 +14,22 @@
 //! and the state to store once all of it was imported. Findings of other scopes are never
 //! touched; a finding that comes back is imported `ACTIVE` again and counted as reactivated.
 //!
+//! Which scopes a report speaks for is the parser's to say, not the findings': a clean report
+//! has none, yet it covers its scope and everything active there is to be archived.
+//! [`ParseOutput::scopes`](crate::ParseOutput::scopes) holds the GeneratorIds of every scope
+//! the report covers (set by [`ParseOutput::cover`](crate::ParseOutput::cover), with or
+//! without findings; every finding's GeneratorId is one of them), and callers reconcile
+//! exactly those scopes: never a scope guessed from the context, which could be another tool
+//! run's (an image scan's clean report must not archive the repository's directory scan).
+//!
+//! A report that may not cover its scopes whole (a scan that stopped early, a page of results
+//! missing, fewer records than the report counts) says so in
+//! [`ParseOutput::incomplete`](crate::ParseOutput::incomplete) (set by
+//! [`ParseOutput::mark_incomplete`](crate::ParseOutput::mark_incomplete); each reason is also a
+//! warning). Then callers archive nothing: the current findings are imported with their
+//! first-seen times, and the absent ones stay active. Other warnings (a missing severity taken
+//! as MEDIUM, …) do not hold archiving back.
+//!
 //! Callers must not store the next state, nor import the archived records, after a partial
 //! failure: see the Lambda handler and `asff-convert --previous`.
 

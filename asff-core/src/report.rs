@@ -1,10 +1,12 @@
 //! What a parser returns, and how it says that a report is bad.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use serde::Deserialize;
 
+use crate::build::ToolInfo;
+use crate::context::Scope;
 use crate::model::AwsSecurityFinding;
 
 /// A record of the report that produced no finding, and why.
@@ -16,8 +18,8 @@ pub struct Skipped {
     pub reason: String,
 }
 
-/// A parser's result: the findings, the records it skipped with a reason, and warnings for the
-/// reader (for example a report that cannot be complete).
+/// A parser's result: the findings, the records it skipped with a reason, warnings for the
+/// reader, the scopes the report speaks for, and whether it may not cover them whole.
 #[derive(Debug, Clone, Default)]
 pub struct ParseOutput {
     pub findings: Vec<AwsSecurityFinding>,
@@ -25,6 +27,15 @@ pub struct ParseOutput {
     pub warnings: Vec<String>,
     /// How many records the report holds; `findings + skipped` must equal it.
     pub records: usize,
+    /// The scopes (GeneratorIds) this report speaks for, also when it has no findings in them:
+    /// the finding lifecycle archives what was active in these scopes and is no longer
+    /// reported (see [`crate::lifecycle`]). Every finding's GeneratorId is one of them. Set with
+    /// [`ParseOutput::cover`].
+    pub scopes: BTreeSet<String>,
+    /// Why the report may not cover its scopes whole (a scan that stopped early, a page of
+    /// results missing, …); each reason is also in `warnings`. When this is not empty, the
+    /// lifecycle archives nothing. Set with [`ParseOutput::mark_incomplete`].
+    pub incomplete: Vec<String>,
 }
 
 impl ParseOutput {
@@ -48,6 +59,33 @@ impl ParseOutput {
     /// Whether every record was accounted for: emitted or skipped.
     pub fn is_accounted(&self) -> bool {
         self.findings.len() + self.skipped.len() == self.records
+    }
+
+    /// Says that the report speaks for `scope` of `tool` (its GeneratorId): a parser calls it
+    /// for every scope its report covers, including when the report has no findings in it.
+    pub fn cover(&mut self, tool: &ToolInfo, scope: &Scope) {
+        self.scopes
+            .insert(crate::id::generator_id(tool.name, scope));
+    }
+
+    /// Says that the report may not cover its whole scope, and why: the reason goes into both
+    /// `incomplete` and `warnings`.
+    pub fn mark_incomplete(&mut self, reason: impl Into<String>) {
+        let reason = reason.into();
+        self.warnings.push(reason.clone());
+        self.incomplete.push(reason);
+    }
+
+    /// Whether the report may be relied on to cover its scopes whole.
+    pub fn is_complete(&self) -> bool {
+        self.incomplete.is_empty()
+    }
+
+    /// The findings whose GeneratorId is not one of [`ParseOutput::scopes`] (a parser bug).
+    pub fn uncovered(&self) -> impl Iterator<Item = &AwsSecurityFinding> {
+        self.findings
+            .iter()
+            .filter(|f| !self.scopes.contains(&f.generator_id))
     }
 }
 
@@ -362,5 +400,29 @@ mod tests {
         o.skip("$.a[1]", "suppressed");
         assert!(o.is_accounted());
         assert_eq!(o.skipped_by_reason().get("suppressed"), Some(&2));
+    }
+
+    #[test]
+    fn scopes_and_incompleteness() {
+        const TOOL: ToolInfo = ToolInfo {
+            name: "t",
+            product_name: "T",
+            company_name: "T",
+        };
+        let mut o = ParseOutput::default();
+        assert!(o.is_complete());
+        o.cover(&TOOL, &Scope::image("registry.example/app:1"));
+        o.cover(&TOOL, &Scope::image("registry.example/app:2"));
+        assert_eq!(
+            o.scopes.iter().collect::<Vec<_>>(),
+            vec![&crate::id::generator_id(
+                "t",
+                &Scope::image("registry.example/app")
+            )]
+        );
+        o.mark_incomplete("page 2 is missing");
+        assert!(!o.is_complete());
+        assert_eq!(o.incomplete, vec!["page 2 is missing".to_string()]);
+        assert_eq!(o.warnings, o.incomplete);
     }
 }

@@ -33,7 +33,9 @@ pub fn testdata_files(dir: &str, extensions: &[&str]) -> Vec<String> {
     let mut out = Vec::new();
     let mut stack = vec![base.join(dir)];
     while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in entries.flatten() {
             let p = e.path();
             if p.is_dir() {
@@ -104,7 +106,11 @@ pub fn assert_valid(findings: &[AwsSecurityFinding]) {
     for f in findings {
         let v = serde_json::to_value(f).expect("finding serializes");
         let errors = schema_errors(&v);
-        assert!(errors.is_empty(), "finding {} is not valid ASFF: {errors:#?}", f.id);
+        assert!(
+            errors.is_empty(),
+            "finding {} is not valid ASFF: {errors:#?}",
+            f.id
+        );
         assert!(ids.insert(f.id.clone()), "duplicate Id {}", f.id);
     }
 }
@@ -118,4 +124,26 @@ pub fn assert_accounted(out: &ParseOutput) {
         out.skipped.len(),
         out.records
     );
+}
+
+/// Panics unless the report speaks for at least one scope and every finding's GeneratorId is
+/// one of the scopes it speaks for ([`ParseOutput::scopes`]).
+pub fn assert_covered(out: &ParseOutput) {
+    assert!(!out.scopes.is_empty(), "the report speaks for no scope");
+    let uncovered: Vec<&str> = out.uncovered().map(|f| f.generator_id.as_str()).collect();
+    assert!(
+        uncovered.is_empty(),
+        "findings of scopes the report does not cover: {uncovered:?} (covered: {:?})",
+        out.scopes
+    );
+}
+
+/// The one scope (GeneratorId) the report speaks for; panics unless there is exactly one.
+pub fn only_scope(out: &ParseOutput) -> &str {
+    assert_eq!(out.scopes.len(), 1, "scopes: {:?}", out.scopes);
+    out.scopes
+        .iter()
+        .next()
+        .map(String::as_str)
+        .unwrap_or_default()
 }

@@ -509,7 +509,7 @@ pub(crate) fn convert(
         .map_or(0, Vec::len)
         + deps.iter().map(|d| d.analysis_exceptions).sum::<usize>();
     if exceptions > 0 {
-        out.warnings.push(format!(
+        out.mark_incomplete(format!(
             "Dependency-Check reported {exceptions} analysis exception(s): the scan may be incomplete"
         ));
     }
@@ -524,6 +524,8 @@ pub(crate) fn convert(
     let duplicates = resolve_identities(&infos, deps, &mut cands);
 
     let common = Common::new(report, ctx);
+    // the report speaks for the repository, also when it has no vulnerabilities
+    out.cover(&TOOL, &common.scope);
     let mut dup_iter = duplicates.into_iter().peekable();
     out.findings.reserve(cands.len() - dup_iter.len());
     for (i, c) in cands.iter().enumerate() {

@@ -15,6 +15,10 @@
 //! - **Suppressed** vulnerabilities are skipped with reason `suppressed`. Related dependencies
 //!   (the same library found elsewhere) do not add findings: they are listed in the finding's
 //!   vulnerable packages and resource details.
+//! - **Scope**: the repository (`Context::code_scope`), which every report covers
+//!   ([`asff_core::ParseOutput::scopes`]), also one without vulnerabilities. Analysis exceptions
+//!   mark the report incomplete ([`asff_core::ParseOutput::incomplete`]): the finding lifecycle
+//!   then archives nothing.
 //! - **Vulnerabilities**: CVE/GHSA id, package name and version from the purl (or Maven
 //!   coordinates, or the CPE), every CVSS entry with version, score, vector and source, the
 //!   reference URLs, CISA KEV → `ExploitAvailable: YES`, the first fixed version when the

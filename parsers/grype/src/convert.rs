@@ -213,6 +213,8 @@ pub fn convert(doc: Document, ctx: &Context) -> Result<ParseOutput, ReportError>
     };
     let target = target_of(&doc, ctx, &mut out)?;
     let scope = target.scope();
+    // the report speaks for its target, also when it has no matches
+    out.cover(&TOOL, &scope);
     let resource = target.resource(ctx);
 
     let mut report_fields = FieldMap::new();

@@ -5,7 +5,9 @@
 //! digests, else [`Context::image`]), never its tag or digest, so a rebuilt image with the same
 //! flaw updates the same finding; for `directory` and `file` sources it is the pipeline's code
 //! repository ([`Context::code_scope`]). Other sources (SBOM, purl, …) use
-//! [`Context::image`] when given, else the code repository.
+//! [`Context::image`] when given, else the code repository. The report speaks for that scope
+//! ([`asff_core::ParseOutput::scopes`]) also when it has no matches, so the finding lifecycle
+//! archives what the scope no longer has.
 //!
 //! Within the scope a finding is identified by the vulnerability id, the package name, version
 //! and type, and the package's location paths (never the layer, which changes with every

@@ -97,7 +97,8 @@ fn engine_image(report_digest: Option<&str>, ctx: &Context, out: &mut ParseOutpu
                 (asff_core::context::image_digest(reference), report_digest)
             {
                 if given != reported {
-                    out.warnings.push(format!(
+                    // the report may be about another image than the scope it is put in
+                    out.mark_incomplete(format!(
                         "the image reference {reference} names digest {given}, but the report is about {reported}"
                     ));
                 }
@@ -124,6 +125,8 @@ pub fn engine(report: EngineReport, ctx: &Context) -> Result<ParseOutput, Report
     };
     let image = engine_image(present(&report.image_digest), ctx, &mut out);
     let scope = image.scope();
+    // the report speaks for the image, also when it has no vulnerabilities
+    out.cover(&TOOL, &scope);
     let mut seen = HashSet::new();
     for (i, v) in report.vulnerabilities.iter().enumerate() {
         let path = format!("$.vulnerabilities[{i}]");
@@ -349,6 +352,7 @@ pub fn enterprise(report: EnterpriseReport, ctx: &Context) -> Result<ParseOutput
     };
     let image = enterprise_image(&report, ctx, &mut out);
     let scope = image.scope();
+    out.cover(&TOOL, &scope);
     let mut seen = HashSet::new();
     for (i, e) in report.security_evaluation.iter().enumerate() {
         let path = format!("$.securityEvaluation[{i}]");

@@ -22,6 +22,13 @@
 //! `Severity.Original`). The resource is a `Container` whose Id is the full image reference,
 //! with the digest and tag in its details.
 //!
+//! The report speaks for the image's scope ([`asff_core::ParseOutput::scopes`]) also when it
+//! has no vulnerabilities, so the finding lifecycle archives what the image no longer has. An
+//! `--image` whose digest is not the report's marks the report incomplete (it may be about
+//! another image): the lifecycle then archives nothing. An Engine report lists the
+//! `vulnerability_type` it was asked for (`os`, `non-os`, `all`): keep it the same from run to
+//! run, or an `os` report archives the `non-os` findings of an `all` one.
+//!
 //! ```
 //! let report = br#"{
 //!   "imageDigest": "sha256:0123",

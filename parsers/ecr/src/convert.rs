@@ -259,9 +259,10 @@ fn image(
 /// Statuses of a scan that produced complete results.
 const COMPLETE_STATUSES: [&str; 2] = ["COMPLETE", "ACTIVE"];
 
-fn warn(out: &mut ParseOutput, message: String) {
+/// A warning that the report may not cover the whole image: the lifecycle archives nothing.
+fn incomplete(out: &mut ParseOutput, message: String) {
     tracing::warn!(format = TOOL.name, "{message}");
-    out.warnings.push(message);
+    out.mark_incomplete(message);
 }
 
 /// Says loudly when the report cannot be the whole truth about the image.
@@ -283,7 +284,7 @@ fn check_complete(
         .unwrap_or_default();
     // ACTIVE is the status of continuous (enhanced) scanning only.
     if findings.enhanced_findings.is_none() && status == Some("ACTIVE") {
-        warn(
+        incomplete(
             out,
             format!(
                 "the image uses enhanced scanning (scan status ACTIVE{status_description}) but the report has no \
@@ -293,7 +294,7 @@ fn check_complete(
             ),
         );
     } else if let Some(s) = status.filter(|s| !COMPLETE_STATUSES.contains(s)) {
-        warn(
+        incomplete(
             out,
             format!(
                 "the image scan status is {s}{status_description}, not COMPLETE or ACTIVE: the report does not \
@@ -304,7 +305,7 @@ fn check_complete(
     if let Some(counts) = &findings.finding_severity_counts {
         let expected: u64 = counts.values().sum();
         if expected > present as u64 {
-            warn(
+            incomplete(
                 out,
                 format!(
                     "imageScanFindings.findingSeverityCounts counts {expected} findings but the report holds \
@@ -315,7 +316,7 @@ fn check_complete(
         }
     }
     if env.next_token.as_deref().is_some_and(|t| !t.is_empty()) {
-        warn(
+        incomplete(
             out,
             "the report has a nextToken: it is one page of the results and later pages were not fetched".into(),
         );
@@ -331,13 +332,26 @@ pub fn convert(env: Envelope, ctx: &Context) -> Result<ParseOutput, ReportError>
     let enhanced = findings.enhanced_findings.as_deref().unwrap_or_default();
     out.records = basic.len() + enhanced.len();
     check_complete(&env, findings, out.records, &mut out);
+    let partition = ctx.partition();
     if out.records == 0 {
+        // a clean image: the report still speaks for the repository, when it names it
+        match image(&env, findings, ctx) {
+            Ok(image) => out.cover(&TOOL, &Scope::image(&image.repository_uri(partition))),
+            Err(e) => {
+                let message = format!(
+                    "the report has no findings and its scope is unknown ({}): nothing can be archived",
+                    e.message
+                );
+                tracing::warn!(format = TOOL.name, "{message}");
+                out.warnings.push(message);
+            }
+        }
         return Ok(out);
     }
 
     let image = image(&env, findings, ctx)?;
-    let partition = ctx.partition();
     let scope = Scope::image(&image.repository_uri(partition));
+    out.cover(&TOOL, &scope);
     let mut common = FieldMap::new();
     if let Some(s) = env
         .image_scan_status

@@ -25,7 +25,12 @@
 //! - A report that cannot be the whole truth is converted but warned about, both with
 //!   `tracing::warn!` and in [`ParseOutput::warnings`]: enhanced scanning (status `ACTIVE`)
 //!   without `enhancedFindings` (old AWS CLIs drop them), a scan status other than COMPLETE or
-//!   ACTIVE, fewer findings than `findingSeverityCounts` counts, or a `nextToken`.
+//!   ACTIVE, fewer findings than `findingSeverityCounts` counts, or a `nextToken`. Each also
+//!   marks the report incomplete ([`ParseOutput::incomplete`]): the finding lifecycle then
+//!   archives nothing.
+//! - The report speaks for the repository's scope ([`ParseOutput::scopes`]) also when it has no
+//!   findings (the repository from the envelope, else an ECR image URI given as the image; the
+//!   region of a clean report is the context's).
 //!
 //! ```
 //! let report = br#"{

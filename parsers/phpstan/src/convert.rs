@@ -19,16 +19,23 @@ pub(crate) const GENERAL_ERROR: &str = "general error";
 pub(crate) fn convert(report: &Report, ctx: &Context) -> Result<ParseOutput, ReportError> {
     let scope = ctx.code_scope();
     let mut out = ParseOutput::default();
+    // the report speaks for the repository, also when it has no errors
+    out.cover(&TOOL, &scope);
     // How many messages with the same (file, identifier, message) came before.
     let mut equals: HashMap<(Cow<str>, &str, &str), usize> = HashMap::new();
     let mut file_errors = 0usize;
 
     for (path, file) in &report.files.0 {
         if let Some(n) = file.errors.filter(|n| *n != file.messages.len() as u64) {
-            out.warnings.push(format!(
+            let message = format!(
                 "{path}: \"errors\" says {n} but {} messages are listed",
                 file.messages.len()
-            ));
+            );
+            if n > file.messages.len() as u64 {
+                out.mark_incomplete(message);
+            } else {
+                out.warnings.push(message);
+            }
         }
         for (i, m) in file.messages.iter().enumerate() {
             out.records += 1;
@@ -114,15 +121,25 @@ pub(crate) fn convert(report: &Report, ctx: &Context) -> Result<ParseOutput, Rep
     for (i, e) in general.iter().enumerate() {
         out.records += 1;
         out.skip(format!("$.errors[{i}]"), GENERAL_ERROR);
-        out.warnings
-            .push(format!("PHPStan general error: {}", e.trim()));
+        let message = format!("PHPStan general error: {}", e.trim());
+        if is_harmless(e) {
+            out.warnings.push(message);
+        } else {
+            // an internal error, a file that could not be analysed, a configuration error…
+            out.mark_incomplete(message);
+        }
     }
 
     if let Some(t) = &report.totals {
         if let Some(fe) = t.file_errors.filter(|fe| *fe != file_errors as u64) {
-            out.warnings.push(format!(
+            let message = format!(
                 "totals.file_errors says {fe} but the report lists {file_errors} file messages"
-            ));
+            );
+            if fe > file_errors as u64 {
+                out.mark_incomplete(message);
+            } else {
+                out.warnings.push(message);
+            }
         }
         if let Some(e) = t.errors.filter(|e| *e != general.len() as u64) {
             out.warnings.push(format!(
@@ -132,6 +149,16 @@ pub(crate) fn convert(report: &Report, ctx: &Context) -> Result<ParseOutput, Rep
         }
     }
     Ok(out)
+}
+
+/// Whether a general error says nothing about how much of the code was analysed: an ignore
+/// pattern of the configuration that matched nothing (or not as often as expected). Any other
+/// general error (an internal error, a file that could not be analysed, a configuration error)
+/// may mean that errors are missing.
+fn is_harmless(general_error: &str) -> bool {
+    general_error
+        .trim_start()
+        .starts_with("Ignored error pattern ")
 }
 
 /// The first, readable part of the Id: the file name and the identifier

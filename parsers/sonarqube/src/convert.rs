@@ -62,11 +62,6 @@ pub(crate) fn convert(
     opts: &Options,
 ) -> Result<ParseOutput, ReportError> {
     let pages = doc.pages();
-    if let Document::Many(ps) = doc {
-        if ps.is_empty() {
-            tracing::warn!("an empty array of SonarQube pages");
-        }
-    }
     let mut c = Conv {
         ctx,
         server: opts
@@ -83,6 +78,15 @@ pub(crate) fn convert(
         no_severity: 0,
         out: ParseOutput::default(),
     };
+    // the report speaks for the repository, also when it has no issues
+    c.out.cover(&TOOL, &c.scope);
+    if let Document::Many(ps) = doc {
+        if ps.is_empty() {
+            tracing::warn!("an empty array of SonarQube pages");
+            c.out
+                .mark_incomplete("an empty array of SonarQube pages: no search result was saved");
+        }
+    }
     for (path, page) in &pages {
         if page.issues.is_none() && page.hotspots.is_none() {
             return Err(ReportError::at_path(
@@ -133,13 +137,14 @@ pub(crate) fn convert(
             } else {
                 ""
             };
-            c.out.warnings.push(format!(
+            c.out.mark_incomplete(format!(
                 "the report holds {count} of the {total} {what} the server found: save every page (p=1, 2, …) as one JSON array{limit}"
             ));
         }
     }
     for (key, n) in &c.duplicates {
-        c.out.warnings.push(format!(
+        // results that shifted between pages repeat some records and miss others
+        c.out.mark_incomplete(format!(
             "key {key} appears {} times (pages fetched while the server's results changed?): the first is kept",
             n + 1
         ));

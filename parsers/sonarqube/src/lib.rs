@@ -4,7 +4,14 @@
 //! A pipeline saves what the server answers: one response page, or (a search returns at most
 //! 10,000 results and a page at most 500, so pipelines page) a JSON array of several pages.
 //! Issue and hotspot pages may be mixed in one array. A page that holds fewer records than its
-//! `paging.total` says adds a warning that the report is incomplete.
+//! `paging.total` says, a key repeated across pages (results that shifted while paging) or an
+//! empty array of pages mark the report incomplete ([`ParseOutput::incomplete`], also a
+//! warning): the finding lifecycle then archives nothing.
+//!
+//! The report speaks for the repository's scope (`Context::code_scope`,
+//! [`ParseOutput::scopes`]) also when it has no issues, so the lifecycle archives what the
+//! server no longer reports. Issues and hotspots share that scope: save both searches in one
+//! report (one JSON array), or a report of one archives the findings of the other.
 //!
 //! # Mapping
 //! - **Records**: every issue and every hotspot. One finding per open issue and per hotspot to

@@ -236,10 +236,12 @@ pub fn convert(
                 let name = non_empty(p.path.as_deref())
                     .or(non_empty(p.project_name.as_deref()))
                     .unwrap_or("?");
-                warn(
-                    &mut out,
-                    format!("{path} ({name}): {message}; this project was not tested and is NOT known to be clean"),
-                );
+                // the report does not cover this project: the lifecycle must not archive its
+                // findings
+                tracing::warn!(format = TOOL.name, "{message}");
+                out.mark_incomplete(format!(
+                    "{path} ({name}): {message}; this project was not tested and is NOT known to be clean"
+                ));
                 continue;
             }
         }
@@ -264,6 +266,15 @@ pub fn convert(
             }
             (None, false) => ctx.code_scope(),
         };
+        if image.is_some() || !container {
+            // the report speaks for the project's scope, also when it has no issues
+            out.cover(&TOOL, &scope);
+        } else {
+            warn(
+                &mut out,
+                format!("{path}: the container result names no image (path, projectName) and none was given: its scope is unknown, so nothing of it can be archived"),
+            );
+        }
         let base_image = p
             .docker
             .as_ref()

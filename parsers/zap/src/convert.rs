@@ -9,7 +9,8 @@
 //! - The scope is the site: its `@name` normalised (scheme and host lower case, default port and
 //!   trailing `/` dropped), as `Scope::Repository { name: site, branch: None }`. Ids and the
 //!   GeneratorId (`zap/{site}`) therefore follow the scanned site, not the pipeline's
-//!   repository or branch, and stay the same from one scan of the site to the next.
+//!   repository or branch, and stay the same from one scan of the site to the next. The
+//!   report speaks for every site it lists (`ParseOutput::scopes`), also one without alerts.
 //! - Severity from `riskcode`: 3 HIGH, 2 MEDIUM, 1 LOW, 0 INFORMATIONAL (when `riskcode` is
 //!   missing or odd, the word of `riskdesc`; else INFORMATIONAL with a warning).
 //!   `Severity.Original` is ZAP's risk word from `riskdesc` ("Medium" of "Medium (High)").
@@ -236,6 +237,11 @@ fn site_name(site: &Site) -> Option<String> {
     })
 }
 
+/// The scope of a site, from its normalised name.
+fn site_scope(name: String) -> Scope {
+    Scope::Repository { name, branch: None }
+}
+
 /// The alert's identity within its site: `alertRef`, else `pluginid`, else the name.
 fn alert_key(alert: &Alert) -> Option<&str> {
     trimmed(&alert.alert_ref)
@@ -269,6 +275,15 @@ pub(crate) fn convert(
     for (si, site) in report.sites.iter().enumerate() {
         let splace = site_place(report.syntax, si, site);
         let name = site_name(site);
+        match &name {
+            // the report speaks for the site, also when it has no alerts
+            Some(n) => out.cover(&TOOL, &site_scope(normalize_site(n))),
+            None if site.alerts.is_empty() => out.warnings.push(format!(
+                "{}: a site with neither @name nor @host: its scope is unknown, so nothing of it can be archived",
+                splace.path
+            )),
+            None => {}
+        }
         for (ai, alert) in site.alerts.iter().enumerate() {
             out.records += 1;
             let place = alert_place(report.syntax, &splace, ai, alert);
@@ -331,10 +346,7 @@ pub(crate) fn convert(
         for other in records.iter().skip(1) {
             out.skip(other.place.path.clone(), "duplicate alert (merged)");
         }
-        let scope = Scope::Repository {
-            name: scope_name,
-            branch: None,
-        };
+        let scope = site_scope(scope_name);
         let Some(first) = records.first() else {
             continue;
         };

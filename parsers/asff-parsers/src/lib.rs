@@ -108,7 +108,11 @@ impl Tool {
     /// (`OWASP-Dependency-Check`, `SONAR-QUBE`, `PHPStan`, `OWASP-Zap`, `ANCHORE`, `SNYK`, `ECR`).
     pub fn from_name(name: &str) -> Option<Tool> {
         let name = name.trim();
-        if let Some(t) = Tool::ALL.iter().copied().find(|t| t.name().eq_ignore_ascii_case(name)) {
+        if let Some(t) = Tool::ALL
+            .iter()
+            .copied()
+            .find(|t| t.name().eq_ignore_ascii_case(name))
+        {
             return Some(t);
         }
         match name {
@@ -213,7 +217,10 @@ pub fn tool_names() -> Vec<&'static str> {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DetectError {
     #[error("unknown report format: the document is {seen}; tried {}", tried.join(", "))]
-    Unknown { seen: String, tried: Vec<&'static str> },
+    Unknown {
+        seen: String,
+        tried: Vec<&'static str>,
+    },
     #[error("ambiguous report format: the document is {seen}, which looks like each of {}; pass --format", candidates.join(", "))]
     Ambiguous {
         seen: String,
@@ -267,7 +274,11 @@ pub struct Options {
 
 /// Converts a report: detects the tool unless given, parses, and checks that every record was
 /// emitted or skipped.
-pub fn convert(bytes: &[u8], tool: Option<Tool>, ctx: &Context) -> Result<Conversion, ConvertError> {
+pub fn convert(
+    bytes: &[u8],
+    tool: Option<Tool>,
+    ctx: &Context,
+) -> Result<Conversion, ConvertError> {
     convert_with(bytes, tool, ctx, &Options::default())
 }
 
@@ -327,6 +338,19 @@ pub fn convert_limited(
     }
     let _span = tracing::debug_span!("convert", tool = tool.name()).entered();
     let output = tool.parse_with(bytes, ctx, options)?;
+    check_output(tool, &output)?;
+    tracing::debug!(
+        findings = output.findings.len(),
+        skipped = output.skipped.len(),
+        "converted"
+    );
+    Ok(Conversion { tool, output })
+}
+
+/// The invariants of a parser's output: every record emitted or skipped, and every finding in
+/// a scope the report says it covers (the lifecycle archives in those scopes only). A breach is
+/// a parser bug, reported as an internal error rather than passed on.
+fn check_output(tool: Tool, output: &ParseOutput) -> Result<(), ReportError> {
     if !output.is_accounted() {
         return Err(ReportError::document(
             tool.name(),
@@ -336,20 +360,73 @@ pub fn convert_limited(
                 output.skipped.len(),
                 output.records
             ),
-        )
-        .into());
+        ));
     }
-    tracing::debug!(
-        findings = output.findings.len(),
-        skipped = output.skipped.len(),
-        "converted"
-    );
-    Ok(Conversion { tool, output })
+    if let Some(f) = output.uncovered().next() {
+        return Err(ReportError::document(
+            tool.name(),
+            format!(
+                "internal error: finding {} has GeneratorId {}, which is not one of the scopes the report covers ({})",
+                f.id,
+                f.generator_id,
+                output.scopes.iter().map(String::as_str).collect::<Vec<_>>().join(", ")
+            ),
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn findings_outside_the_covered_scopes_are_an_internal_error() {
+        const TOOL: asff_core::ToolInfo = asff_core::ToolInfo {
+            name: "t",
+            product_name: "T",
+            company_name: "T",
+        };
+        let ctx = Context::new("123456789012", "us-east-1").unwrap();
+        let scope = asff_core::Scope::image("registry.example/app:1");
+        let finding = asff_core::build(
+            &ctx,
+            &TOOL,
+            &scope,
+            asff_core::Draft {
+                identity: vec!["CVE-1".into()],
+                title: "CVE-1".into(),
+                types: vec!["Software and Configuration Checks/Vulnerabilities".into()],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let tool = Tool::ALL[0];
+        let mut out = ParseOutput {
+            findings: vec![finding],
+            records: 1,
+            ..Default::default()
+        };
+        let e = check_output(tool, &out).unwrap_err();
+        assert_eq!(e.format, tool.name());
+        assert!(e.message.starts_with("internal error: finding t/"), "{e}");
+        assert!(e.message.contains("registry.example/app"), "{e}");
+        out.cover(&TOOL, &ctx.code_scope());
+        assert!(check_output(tool, &out).is_err(), "another scope");
+        out.cover(&TOOL, &scope);
+        assert!(check_output(tool, &out).is_ok());
+        // a clean report covers its scope without findings
+        let clean = ParseOutput {
+            scopes: out.scopes.clone(),
+            ..Default::default()
+        };
+        assert!(check_output(tool, &clean).is_ok());
+        out.records = 2;
+        assert!(check_output(tool, &out)
+            .unwrap_err()
+            .message
+            .contains("do not add up"));
+    }
 
     #[test]
     fn names_round_trip() {

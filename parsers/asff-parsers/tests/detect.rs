@@ -19,6 +19,7 @@ fn every_testdata_report_is_detected_as_its_own_tool() {
             let auto = convert(&bytes, None, &ctx).unwrap_or_else(|e| panic!("{file}: {e}"));
             assert_eq!(auto.tool, *tool);
             assert_eq!(auto.output.findings, explicit.findings, "{file}");
+            assert_eq!(auto.output.scopes, explicit.scopes, "{file}");
             checked += 1;
         }
     }

@@ -75,9 +75,10 @@ pub struct Args {
     #[arg(long, value_name = "URL")]
     pub sonar_url: Option<String>,
 
-    /// The previous run's findings of the same scope (a JSON array of findings, or batches
-    /// lines): first-seen times are carried over, and the findings no longer reported are
-    /// emitted again as ARCHIVED records.
+    /// The previous run's findings (a JSON array of findings, or batches lines): first-seen
+    /// times are carried over, and the active findings of the scopes this report covers that
+    /// it no longer has are emitted again as ARCHIVED records (none when the report may be
+    /// incomplete, see the warnings). Findings of other scopes are left alone.
     #[arg(long, value_name = "FILE")]
     pub previous: Option<PathBuf>,
 

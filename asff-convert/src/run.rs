@@ -6,7 +6,7 @@ use std::io::{Read, Write};
 use std::path::Path;
 
 use anyhow::{anyhow, bail, Context as _, Result};
-use asff_core::{AwsSecurityFinding, Context, Label, Pipeline, SeverityPolicy};
+use asff_core::{AwsSecurityFinding, Context, Label, ParseOutput, Pipeline, SeverityPolicy};
 use asff_parsers::{tool_names, Conversion, Tool};
 
 use crate::cli::{Args, Emit};
@@ -143,64 +143,50 @@ pub fn read_previous(path: &Path) -> Result<Vec<AwsSecurityFinding>> {
     Ok(out)
 }
 
-/// The lifecycle against the previous run: per scope (GeneratorId) of this report, the
-/// findings with first-seen times carried over, plus ARCHIVED records for the previous run's
-/// active findings of those scopes that this report no longer has.
+/// The lifecycle against the previous run: per scope (GeneratorId) the report covers
+/// ([`ParseOutput::scopes`], also a clean report's), the findings with first-seen times carried
+/// over, plus ARCHIVED records for the previous run's active findings of those scopes that
+/// this report no longer has. A report that may be incomplete ([`ParseOutput::incomplete`])
+/// archives nothing: the absent findings are only counted.
 struct Lifecycle {
     archived: Vec<AwsSecurityFinding>,
     reactivated: usize,
+    /// Absent findings left active because the report may be incomplete.
+    held_back: usize,
 }
 
 fn apply_previous(
-    tool: Tool,
     ctx: &Context,
-    findings: &mut Vec<AwsSecurityFinding>,
+    output: &mut ParseOutput,
     previous: &[AwsSecurityFinding],
 ) -> Result<Lifecycle> {
-    let mut scopes: Vec<String> = findings.iter().map(|f| f.generator_id.clone()).collect();
-    scopes.sort();
-    scopes.dedup();
-    if scopes.is_empty() {
-        // A clean report: its scope is the pipeline's for code scanners, the image's when
-        // given, else the one scope of this tool in the previous findings.
-        let prefix = format!("{}/", tool.name());
-        let mut prev_scopes: Vec<&str> = previous
-            .iter()
-            .map(|f| f.generator_id.as_str())
-            .filter(|g| g.starts_with(&prefix))
-            .collect();
-        prev_scopes.sort();
-        prev_scopes.dedup();
-        let own = match &ctx.image {
-            Some(image) => {
-                asff_core::id::generator_id(tool.name(), &asff_core::Scope::image(image))
-            }
-            None => asff_core::id::generator_id(tool.name(), &ctx.code_scope()),
-        };
-        if prev_scopes.contains(&own.as_str()) || prev_scopes.len() != 1 {
-            scopes.push(own);
-        } else {
-            scopes.extend(prev_scopes.iter().map(|s| s.to_string()));
-        }
-    }
-    let mut by_scope: BTreeMap<String, Vec<AwsSecurityFinding>> = BTreeMap::new();
-    for f in std::mem::take(findings) {
+    let hold = !output.incomplete.is_empty();
+    let mut by_scope: BTreeMap<String, Vec<AwsSecurityFinding>> = output
+        .scopes
+        .iter()
+        .map(|s| (s.clone(), Vec::new()))
+        .collect();
+    // (the facade checked that every finding is in a covered scope)
+    for f in std::mem::take(&mut output.findings) {
         by_scope.entry(f.generator_id.clone()).or_default().push(f);
     }
-    let mut archived = Vec::new();
-    let mut reactivated = 0;
-    for scope in scopes {
+    let mut lifecycle = Lifecycle {
+        archived: Vec::new(),
+        reactivated: 0,
+        held_back: 0,
+    };
+    for (scope, current) in by_scope {
         let state = asff_core::lifecycle::ScopeState::from_findings(&scope, previous);
-        let current = by_scope.remove(&scope).unwrap_or_default();
         let r = asff_core::lifecycle::reconcile(&state, current, ctx.now())?;
-        findings.extend(r.current);
-        archived.extend(r.archived);
-        reactivated += r.reactivated;
+        output.findings.extend(r.current);
+        if hold {
+            lifecycle.held_back += r.archived.len();
+        } else {
+            lifecycle.archived.extend(r.archived);
+        }
+        lifecycle.reactivated += r.reactivated;
     }
-    Ok(Lifecycle {
-        archived,
-        reactivated,
-    })
+    Ok(lifecycle)
 }
 
 fn render(args: &Args, ctx: &Context, conv: Conversion) -> Result<Outcome> {
@@ -208,7 +194,7 @@ fn render(args: &Args, ctx: &Context, conv: Conversion) -> Result<Outcome> {
     let lifecycle = match &args.previous {
         Some(path) => {
             let previous = read_previous(path)?;
-            Some(apply_previous(tool, ctx, &mut output.findings, &previous)?)
+            Some(apply_previous(ctx, &mut output, &previous)?)
         }
         None => None,
     };
@@ -230,14 +216,23 @@ fn render(args: &Args, ctx: &Context, conv: Conversion) -> Result<Outcome> {
         None => findings,
     };
     let below_min = total - kept.len();
-    let (archived, reactivated) = match lifecycle {
-        Some(l) => {
-            let n = l.archived.len();
-            kept.extend(l.archived);
-            (Some(n), l.reactivated)
-        }
-        None => (None, 0),
-    };
+    let lifecycle_line = lifecycle.map(|l| {
+        let line = if output.incomplete.is_empty() {
+            format!(
+                "  against --previous: {} archived (no longer reported), {} reactivated",
+                l.archived.len(),
+                l.reactivated
+            )
+        } else {
+            format!(
+                "  against --previous: nothing archived, the report may be incomplete (see the warnings): \
+                 {} no longer reported stay active, {} reactivated",
+                l.held_back, l.reactivated
+            )
+        };
+        kept.extend(l.archived);
+        line
+    });
 
     let mut summary = summary_table(
         tool,
@@ -254,11 +249,8 @@ fn render(args: &Args, ctx: &Context, conv: Conversion) -> Result<Outcome> {
             &[]
         },
     );
-    if let Some(n) = archived {
-        let _ = writeln!(
-            summary,
-            "  against --previous: {n} archived (no longer reported), {reactivated} reactivated"
-        );
+    if let Some(line) = lifecycle_line {
+        let _ = writeln!(summary, "{line}");
     }
 
     let data = match args.emit {

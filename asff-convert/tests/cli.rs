@@ -505,6 +505,130 @@ fn previous_run_with_a_clean_report_archives_everything_of_the_scope() {
     assert!(now.iter().all(|f| f["RecordState"] == "ARCHIVED"));
 }
 
+/// Runs with `--previous` (the given findings) on a report, a month after `base()`'s clock.
+fn run_with_previous(previous: &[Value], report: &str, extra: &[&str]) -> std::process::Output {
+    let dir = tempfile::tempdir().unwrap();
+    let prev_path = dir.path().join("previous.json");
+    std::fs::write(&prev_path, serde_json::to_vec(previous).unwrap()).unwrap();
+    let out = cmd()
+        .args([
+            "--account-id",
+            "123456789012",
+            "--region",
+            "eu-west-1",
+            "--repo",
+            "https://github.com/example/app.git",
+            "--branch",
+            "main",
+            "--now",
+            "2024-02-01T00:00:00Z",
+        ])
+        .args(extra)
+        .arg("--previous")
+        .arg(&prev_path)
+        .arg(report)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// A copy of a testdata report without its matches, as a file in `dir`.
+fn grype_without_matches(dir: &tempfile::TempDir, report: &str) -> String {
+    let mut v: Value = serde_json::from_slice(&std::fs::read(testdata(report)).unwrap()).unwrap();
+    v["matches"] = Value::Array(Vec::new());
+    v["ignoredMatches"] = Value::Array(Vec::new());
+    let path = dir.path().join("clean.json");
+    std::fs::write(&path, serde_json::to_vec(&v).unwrap()).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn previous_run_with_a_clean_image_scan_leaves_other_scopes_alone() {
+    // the repository's Dependency-Check and Grype directory-scan findings
+    let mut prev = findings(&base().arg(testdata(DC)).output().unwrap().stdout);
+    let grype_dir = "grype/handwritten-directory-epss-kev-ignored.json";
+    prev.extend(findings(
+        &base().arg(testdata(grype_dir)).output().unwrap().stdout,
+    ));
+    assert!(!prev.is_empty());
+    // a clean image scan, with and without --image: its scope is the image, not the repository
+    let clean = testdata("grype/defectdojo-no_vuln.json");
+    for extra in [&[][..], &["--image", "registry.example/app:1"][..]] {
+        let out = run_with_previous(&prev, &clean, extra);
+        assert!(
+            findings(&out.stdout).is_empty(),
+            "{extra:?}: nothing archived"
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("0 archived"),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn previous_run_with_a_clean_image_scan_archives_that_image_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let image_report = "grype/defectdojo-check_all_fields.json";
+    let image = findings(&base().arg(testdata(image_report)).output().unwrap().stdout);
+    let directory = findings(
+        &base()
+            .arg(testdata(
+                "grype/handwritten-directory-epss-kev-ignored.json",
+            ))
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert!(!image.is_empty() && !directory.is_empty());
+    let mut prev = image.clone();
+    prev.extend(directory);
+    let clean = grype_without_matches(&dir, image_report);
+    let out = run_with_previous(&prev, &clean, &[]);
+    let now = findings(&out.stdout);
+    assert_eq!(now.len(), image.len(), "the image's findings, archived");
+    assert!(now.iter().all(|f| f["RecordState"] == "ARCHIVED"));
+    assert!(now
+        .iter()
+        .all(|f| f["GeneratorId"] == image[0]["GeneratorId"]));
+}
+
+#[test]
+fn previous_run_with_an_incomplete_report_archives_nothing() {
+    // one Snyk project failed: the report does not cover the repository whole
+    let report = testdata("snyk/handwritten-all-projects-with-error.json");
+    let mut prev = findings(&base().arg(&report).output().unwrap().stdout);
+    assert!(!prev.is_empty());
+    let n = prev.len();
+    let mut gone = prev[0].clone();
+    gone["Id"] = Value::from(format!("{}-gone", gone["Id"].as_str().unwrap()));
+    prev.push(gone);
+    let out = run_with_previous(&prev, &report, &[]);
+    let now = findings(&out.stdout);
+    assert_eq!(now.len(), n, "no archived record");
+    for f in &now {
+        assert_eq!(f["RecordState"], "ACTIVE");
+        assert_eq!(
+            f["CreatedAt"], "2024-01-01T00:00:00.000Z",
+            "first seen carried over"
+        );
+    }
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("nothing archived, the report may be incomplete"),
+        "{err}"
+    );
+    assert!(err.contains("1 no longer reported stay active"), "{err}");
+    assert!(err.contains("NOT known to be clean"), "{err}");
+}
+
 #[test]
 fn warnings_reach_stderr_and_the_summary() {
     let report =

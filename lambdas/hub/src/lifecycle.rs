@@ -7,9 +7,10 @@
 //!
 //! # One run ([`run`])
 //!
-//! The report's findings are grouped by scope (GeneratorId); a clean report's scope is given by
-//! the caller ([`Request::clean_scopes`]). Then, in this order, each step only when the one
-//! before succeeded completely:
+//! The scopes (GeneratorIds) are the ones the report covers ([`Request::scopes`]: the parser's
+//! `ParseOutput::scopes`, also those without findings, so a clean report archives its scope)
+//! and those of its findings; the findings are grouped by them. Then, in this order, each step
+//! only when the one before succeeded completely:
 //!
 //! 1. **load** each scope's state (and its ETag); a failed call stops the run before anything
 //!    is imported;
@@ -58,8 +59,8 @@
 //!
 //! # Holding back and dry runs
 //!
-//! With [`Request::hold`] (e.g. the report has parser warnings, so it may not cover the whole
-//! scope), nothing is archived: the state keeps the absent findings active, and the findings
+//! With [`Request::hold`] (the report may not cover its whole scope: the parser marked it
+//! incomplete, `ParseOutput::incomplete`), nothing is archived: the state keeps the absent findings active, and the findings
 //! that would have been archived are listed. With [`Request::dry_run`], the current findings are
 //! imported (first-seen times from the state) but nothing is archived and no state is written;
 //! the answer lists what would have been archived.
@@ -81,9 +82,10 @@ use crate::state::{Loaded, Precondition, Saved, StateError, StateStore};
 pub struct Request {
     /// The complete report's findings (any scopes).
     pub findings: Vec<AwsSecurityFinding>,
-    /// Scopes the report covers although none of its findings names them (the scope of a
-    /// clean report): everything active in them is archived.
-    pub clean_scopes: Vec<String>,
+    /// The scopes the report covers (`ParseOutput::scopes`), also those none of its findings
+    /// names (the scope of a clean report): what is active in them and absent from the report
+    /// is archived. The findings' own scopes are added.
+    pub scopes: Vec<String>,
     /// Archive nothing (the absent findings stay active in the state), for this reason.
     pub hold: Option<String>,
     /// Import the current findings, but archive nothing and write no state.
@@ -278,7 +280,7 @@ pub async fn run<S: FindingSink, T: StateStore>(
     let mut out = Outcome::default();
     let Request {
         findings,
-        clean_scopes,
+        scopes: covered,
         hold,
         dry_run,
         now,
@@ -286,7 +288,7 @@ pub async fn run<S: FindingSink, T: StateStore>(
 
     // 1. load, 2. reconcile
     let mut groups: BTreeMap<String, Vec<AwsSecurityFinding>> = BTreeMap::new();
-    for s in clean_scopes {
+    for s in covered {
         groups.entry(s).or_default();
     }
     for f in findings {

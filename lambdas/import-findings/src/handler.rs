@@ -14,17 +14,18 @@
 //!    conditionally), then answer. Any finding that failed, or any call that failed for good,
 //!    turns the answer into a function error.
 //!
-//! The scopes are the GeneratorIds of the report's findings. A report without findings
-//! covers the scope [`clean_scope`] tells, when it can be told; else nothing is archived and
-//! the answer says why. A report with parser warnings archives nothing (it may not cover its
-//! whole scope: a scan with errors, a page of results missing); the answer lists what would
-//! have been archived.
+//! The scopes are the ones the parser says the report covers (`ParseOutput::scopes`: also
+//! those without findings, so a clean report archives what its scope had; an image scan's
+//! scope is the image, never the repository). A report the parser marked incomplete
+//! (`ParseOutput::incomplete`: a scan with errors, a page of results missing) archives nothing;
+//! the answer lists what would have been archived. Other parser warnings (a missing severity
+//! taken as MEDIUM, …) do not hold archiving back.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use asff_core::context::normalize_repository;
-use asff_core::{Context, Pipeline, Scope};
+use asff_core::{Context, Pipeline};
 use asff_hub::{
     import, lifecycle, raw_key, AccountResolver, Archive, FindingSink, ImportOptions, RawKey,
     Retry, StateStore, TokenBucket,
@@ -283,7 +284,7 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
 
         // 5. import
         let mode = self.config.lifecycle.with_request(context.dry_run);
-        Box::pin(self.import_step(&ctx, &conv, inv, mode, &mut answer)).await?;
+        Box::pin(self.import_step(&conv, inv, mode, &mut answer)).await?;
         Ok(answer)
     }
 
@@ -327,7 +328,6 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
     /// `mode`, and records the outcome in the answer.
     pub async fn import_step(
         &self,
-        ctx: &Context,
         conv: &Conversion,
         inv: &Invocation,
         mode: Lifecycle,
@@ -356,31 +356,26 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
         }
 
         let mut notes = Vec::new();
-        let clean_scopes = if findings.is_empty() {
-            match clean_scope(conv.tool, ctx) {
-                Ok(scope) => vec![scope],
-                Err(why) => {
-                    tracing::warn!(
-                        tool = conv.tool.name(),
-                        "the scope of a report without findings cannot be told; nothing archived"
-                    );
-                    notes.push(format!("nothing archived: {why}"));
-                    Vec::new()
-                }
-            }
-        } else {
-            Vec::new()
-        };
-        let hold = (!conv.output.warnings.is_empty()).then(|| {
+        if conv.output.scopes.is_empty() {
+            tracing::warn!(
+                tool = conv.tool.name(),
+                "the report covers no scope it can name; nothing archived"
+            );
+            notes.push(
+                "nothing archived: the report names no scope it covers (see warnings)".to_string(),
+            );
+        }
+        let incomplete = &conv.output.incomplete;
+        let hold = (!incomplete.is_empty()).then(|| {
             format!(
-                "the report has {} parser warning(s) (see warnings), so it may not cover its whole scope",
-                conv.output.warnings.len()
+                "the parser marked the report incomplete, it may not cover its whole scope ({} reason(s), see warnings)",
+                incomplete.len()
             )
         });
         if hold.is_some() {
             tracing::warn!(
-                warnings = conv.output.warnings.len(),
-                "the report has warnings: the lifecycle archives nothing"
+                reasons = incomplete.len(),
+                "the report may be incomplete: the lifecycle archives nothing"
             );
         }
         let settings = lifecycle::Settings {
@@ -389,7 +384,7 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
         };
         let request = lifecycle::Request {
             findings: findings.clone(),
-            clean_scopes,
+            scopes: conv.output.scopes.iter().cloned().collect(),
             hold,
             dry_run: mode == Lifecycle::DryRun,
             now: inv.now,
@@ -481,38 +476,6 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
     }
 }
 
-/// The scope (GeneratorId) a report without findings covers, as far as it can be told without
-/// findings. Mirrors what the parsers do:
-///
-/// - Dependency-Check, SonarQube, PHPStan: the pipeline's repository and branch;
-/// - Anchore, ECR, Grype, Snyk: the image given with the report (`image`); without one the
-///   scope is unknown (Grype and Snyk scan directories too, whose scope is the repository, and
-///   the image scanners' reports name the image only in their findings' records);
-/// - ZAP: unknown (its scope is the scanned site, named only with alerts).
-///
-/// Unknown: nothing is archived (a finding of that scope is archived when a later report with
-/// findings of the scope no longer has it). Send `image` only with image scans: a clean
-/// directory scan of Grype or Snyk sent with an image archives that image's findings.
-pub fn clean_scope(tool: Tool, ctx: &Context) -> Result<String, String> {
-    use asff_core::id::generator_id;
-    match tool {
-        Tool::DependencyCheck | Tool::SonarQube | Tool::PhpStan => {
-            Ok(generator_id(tool.name(), &ctx.code_scope()))
-        }
-        Tool::Anchore | Tool::Ecr | Tool::Grype | Tool::Snyk => match ctx.image.as_deref() {
-            Some(image) => Ok(generator_id(tool.name(), &Scope::image(image))),
-            None => Err(format!(
-                "a {} report without findings does not say which image (or directory) it covers; send \"image\" with image scans",
-                tool.name()
-            )),
-        },
-        Tool::Zap => Err(
-            "a ZAP report without alerts does not name the scanned site, which is the findings' scope".into(),
-        ),
-        _ => Err(format!("the scope of a clean {} report is not known", tool.name())),
-    }
-}
-
 fn aws_failure(answer: Answer, e: asff_hub::AwsError) -> Failure {
     let kind = e.retry;
     Failure::new(answer, kind, "AwsCall", e.to_string())
@@ -549,38 +512,6 @@ mod tests {
         assert!(is_xml(b"\xEF\xBB\xBF  <?xml version='1.0'?><a/>"));
         assert!(!is_xml(b" {\"a\":1}"));
         assert!(!is_xml(b""));
-    }
-
-    #[test]
-    fn the_scope_of_a_clean_report() {
-        let ctx = Context::new("123456789012", "us-east-1")
-            .unwrap()
-            .with_pipeline(Pipeline {
-                repository: Some("github.com/example/app".into()),
-                branch: Some("main".into()),
-                ..Default::default()
-            });
-        assert_eq!(
-            clean_scope(Tool::DependencyCheck, &ctx).unwrap(),
-            "dependency-check/github.com/example/app@main"
-        );
-        assert_eq!(
-            clean_scope(
-                Tool::PhpStan,
-                &ctx.clone().with_image(Some("r/app:1".into()))
-            )
-            .unwrap(),
-            "phpstan/github.com/example/app@main",
-            "a code scanner's scope is the repository, image or not"
-        );
-        assert!(clean_scope(Tool::Grype, &ctx).is_err());
-        assert!(clean_scope(Tool::Ecr, &ctx).is_err());
-        assert!(clean_scope(Tool::Zap, &ctx).is_err());
-        let with_image = ctx.with_image(Some("registry.example.com/team/app:1.2@sha256:ab".into()));
-        assert_eq!(
-            clean_scope(Tool::Grype, &with_image).unwrap(),
-            "grype/registry.example.com/team/app"
-        );
     }
 
     #[test]

@@ -432,7 +432,7 @@ async fn another_scope_is_untouched() {
 }
 
 #[tokio::test]
-async fn dry_runs_and_reports_with_warnings_archive_nothing() {
+async fn dry_runs_and_incomplete_reports_archive_nothing() {
     let env = Env::start().await;
     let (a, b) = (report_a(), report_b());
     let gone: BTreeSet<String> = ids(&a).difference(&ids(&b)).cloned().collect();
@@ -495,7 +495,7 @@ async fn dry_runs_and_reports_with_warnings_archive_nothing() {
     still_active("LIFECYCLE_DRY_RUN").await;
     unchanged("LIFECYCLE_DRY_RUN").await;
 
-    // a report whose counts do not add up (a parser warning): it may not be complete
+    // a report counting more messages than it lists: the parser marks it incomplete
     let mut odd: serde_json::Value = serde_json::from_slice(&b).unwrap();
     odd["totals"]["file_errors"] = 50.into();
     let odd = serde_json::to_vec(&odd).unwrap();
@@ -504,14 +504,20 @@ async fn dry_runs_and_reports_with_warnings_archive_nothing() {
         .handle(&send(&odd, "b:4"), &at(T3, "r4"))
         .await
         .unwrap();
-    assert!(!r.warnings.is_empty());
+    assert!(
+        r.warnings.iter().any(|w| w.contains("totals.file_errors")),
+        "{:?}",
+        r.warnings
+    );
     assert_eq!((r.archived, r.would_archive), (0, Some(3)));
     assert!(
-        r.lifecycle_notes.iter().any(|n| n.contains("warning")),
+        r.lifecycle_notes
+            .iter()
+            .any(|n| n.contains("nothing archived") && n.contains("incomplete")),
         "{:?}",
         r.lifecycle_notes
     );
-    still_active("warnings").await;
+    still_active("incomplete").await;
     let (s, _, _) = env.state(&scope("main")).await.unwrap();
     assert_eq!(
         s.active(),
@@ -548,4 +554,67 @@ async fn a_clean_report_archives_what_its_scope_had() {
         .values()
         .all(|(s, _, u)| *s == RecordState::Archived && *u == stamp(T2)));
     assert_eq!(env.state(&scope("main")).await.unwrap().0.active(), 0);
+}
+
+#[tokio::test]
+async fn a_harmless_warning_still_archives() {
+    let env = Env::start().await;
+    let h = env.handler(env.config(&[]));
+    let (a, b) = (report_a(), report_b());
+    let gone: BTreeSet<String> = ids(&a).difference(&ids(&b)).cloned().collect();
+    h.handle(&send(&a, "b:1"), &at(T1, "r1")).await.unwrap();
+    // B with an ignore pattern of the configuration that matched nothing: a warning that says
+    // nothing about what was analysed
+    let mut warned: serde_json::Value = serde_json::from_slice(&b).unwrap();
+    warned["errors"] =
+        serde_json::json!(["Ignored error pattern #^Unused$# was not matched in reported errors."]);
+    warned["totals"]["errors"] = 1.into();
+    let warned = serde_json::to_vec(&warned).unwrap();
+    let r = h
+        .handle(&send(&warned, "b:2"), &at(T2, "r2"))
+        .await
+        .unwrap();
+    assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
+    assert_eq!((r.imported, r.archived), (9, 3));
+    let in_hub = hub(&env).await;
+    for id in &gone {
+        assert_eq!(in_hub[id].0, RecordState::Archived, "{id}");
+    }
+    assert_eq!(env.state(&scope("main")).await.unwrap().0.active(), 9);
+}
+
+#[tokio::test]
+async fn a_clean_image_scan_archives_its_image_and_leaves_the_repository_alone() {
+    let env = Env::start().await;
+    let h = env.handler(env.config(&[]));
+    // the repository's PHPStan findings, and a Grype scan of an image with findings
+    h.handle(&send(&report_a(), "b:1"), &at(T1, "r1"))
+        .await
+        .unwrap();
+    let image_scan = asff_testkit::testdata("grype/defectdojo-check_all_fields.json");
+    let image_ids: BTreeSet<String> = expected_ids(Tool::Grype, &image_scan).into_iter().collect();
+    assert!(!image_ids.is_empty());
+    h.handle(&payload(Some("grype"), &image_scan, "b:2"), &at(T1, "r2"))
+        .await
+        .unwrap();
+    // the image fixed: the same scan without matches, no "image" sent (the report names it)
+    let mut clean: serde_json::Value = serde_json::from_slice(&image_scan).unwrap();
+    clean["matches"] = serde_json::json!([]);
+    let clean = serde_json::to_vec(&clean).unwrap();
+    let r = h
+        .handle(&payload(Some("grype"), &clean, "b:3"), &at(T2, "r3"))
+        .await
+        .unwrap();
+    assert_eq!((r.findings, r.archived), (0, image_ids.len()));
+    assert!(r.lifecycle_notes.is_empty(), "{:?}", r.lifecycle_notes);
+    let in_hub = hub(&env).await;
+    for (id, (state, _, _)) in &in_hub {
+        let expected = if image_ids.contains(id) {
+            RecordState::Archived
+        } else {
+            RecordState::Active
+        };
+        assert_eq!(*state, expected, "{id}");
+    }
+    assert_eq!(env.state(&scope("main")).await.unwrap().0.active(), 10);
 }

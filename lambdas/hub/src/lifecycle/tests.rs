@@ -69,7 +69,7 @@ fn id_of(branch: &str, k: u32) -> String {
 fn request(now: &str, branch: &str, keys: &[u32]) -> Request {
     Request {
         findings: findings(now, branch, keys),
-        clean_scopes: Vec::new(),
+        scopes: Vec::new(),
         hold: None,
         dry_run: false,
         now: ctx(now).now(),
@@ -485,7 +485,7 @@ async fn a_clean_report_archives_its_scope() {
     let g = gen("main");
     run_ok(&hub, &store, request("2024-01-01T00:00:00Z", "main", &A)).await;
     let mut req = request("2024-01-02T00:00:00Z", "main", &[]);
-    req.clean_scopes = vec![g.clone()];
+    req.scopes = vec![g.clone()];
     let out = run_ok(&hub, &store, req).await;
     assert_eq!(out.archived.len(), 10);
     assert_eq!(store.state(&g).0.active(), 0);
@@ -509,11 +509,14 @@ async fn dry_run_and_hold_archive_nothing() {
     assert_eq!(hub.state_of(&id_of("main", 8)), Some(RecordState::Active));
 
     let mut req = request("2024-01-03T00:00:00Z", "main", &B);
-    req.hold = Some("the report has warnings".into());
+    req.hold = Some("the report may be incomplete".into());
     let out = run_ok(&hub, &store, req).await;
     assert!(out.archived.is_empty());
     assert_eq!(out.would_archive.len(), 3);
-    assert!(out.notes[0].contains("the report has warnings"), "{out:?}");
+    assert!(
+        out.notes[0].contains("the report may be incomplete"),
+        "{out:?}"
+    );
     let (state, _) = store.state(&g);
     assert_eq!(
         state.active(),

@@ -650,3 +650,30 @@ fn warnings_reach_stderr_and_the_summary() {
         "{text}"
     );
 }
+
+#[test]
+fn sonar_url_links_each_finding_back_to_sonarqube() {
+    let report = testdata("sonarqube/defectdojo-findings_over_api.json");
+    let out = base()
+        .args(["--sonar-url", "https://sonar.example.com/"])
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let fs = findings(&out.stdout);
+    assert!(!fs.is_empty());
+    for f in &fs {
+        let url = f["SourceUrl"].as_str().unwrap_or_default();
+        assert!(url.starts_with("https://sonar.example.com/"), "{url}");
+    }
+    // without the option there is no link
+    let out = base().arg(&report).output().unwrap();
+    assert!(findings(&out.stdout)
+        .iter()
+        .all(|f| f.get("SourceUrl").is_none()));
+}

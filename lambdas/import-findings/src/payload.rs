@@ -387,11 +387,13 @@ pub fn context_from_key(key: &str, input_prefix: &str) -> ReportContext {
     if segs.len() >= 2 {
         c.report_type = report_type(segs.first().map(|s| s.to_string()));
     }
-    if segs.len() >= 5 {
-        let n = segs.len();
-        c.repository = Some(segs[1..n - 3].join("/"));
-        c.branch = Some(segs[n - 3].to_string());
-        c.build_id = Some(segs[n - 2].to_string());
+    // {tool}/{repository…}/{branch}/{build id}/{file}
+    if let [_tool, repository @ .., branch, build_id, _file] = segs.as_slice() {
+        if !repository.is_empty() {
+            c.repository = Some(repository.join("/"));
+            c.branch = Some(branch.to_string());
+            c.build_id = Some(build_id.to_string());
+        }
     }
     c
 }

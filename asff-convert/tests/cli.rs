@@ -34,6 +34,11 @@ fn cmd() -> Command {
 }
 
 fn base() -> Command {
+    base_at("2024-01-01T00:00:00Z")
+}
+
+/// The fixed context of these tests, with the clock at `now`.
+fn base_at(now: &str) -> Command {
     let mut c = cmd();
     c.args([
         "--account-id",
@@ -45,7 +50,7 @@ fn base() -> Command {
         "--branch",
         "main",
         "--now",
-        "2024-01-01T00:00:00Z",
+        now,
     ]);
     c
 }
@@ -427,19 +432,7 @@ fn previous_run_archives_what_is_gone_and_keeps_first_seen() {
     let prev_path = dir.path().join("previous.json");
     std::fs::write(&prev_path, serde_json::to_vec(&prev).unwrap()).unwrap();
 
-    let mut c = cmd();
-    c.args([
-        "--account-id",
-        "123456789012",
-        "--region",
-        "eu-west-1",
-        "--repo",
-        "https://github.com/example/app.git",
-        "--branch",
-        "main",
-        "--now",
-        "2024-02-01T00:00:00Z",
-    ]);
+    let mut c = base_at("2024-02-01T00:00:00Z");
     let out = c
         .arg("--previous")
         .arg(&prev_path)

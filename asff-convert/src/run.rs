@@ -112,7 +112,11 @@ pub fn run(args: &Args, stdin: &mut dyn Read) -> Result<Outcome> {
     let opts = asff_parsers::Options {
         sonar_url: args.sonar_url.clone(),
     };
-    let conv = asff_parsers::convert_with(&bytes, tool, &ctx, &opts)?;
+    // the size was checked while reading; the facade's default limit must not undercut it
+    let limits = asff_parsers::Limits {
+        max_report_bytes: args.max_report_size,
+    };
+    let conv = asff_parsers::convert_limited(&bytes, tool, &ctx, &opts, &limits)?;
     render(args, &ctx, conv)
 }
 

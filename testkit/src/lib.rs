@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use asff_core::{AwsSecurityFinding, Context, ParseOutput, Pipeline};
+use asff_core::{AwsSecurityFinding, Context, Location, ParseOutput, Pipeline, ReportError};
 
 /// The workspace root.
 pub fn root() -> PathBuf {
@@ -146,4 +146,12 @@ pub fn only_scope(out: &ParseOutput) -> &str {
         .next()
         .map(String::as_str)
         .unwrap_or_default()
+}
+
+/// The JSON path of a report error; panics when the error is not located by a JSON path.
+pub fn json_path(e: &ReportError) -> &str {
+    match &e.location {
+        Location::Json { path, .. } => path,
+        other => panic!("expected a JSON location, got {other:?} ({e})"),
+    }
 }

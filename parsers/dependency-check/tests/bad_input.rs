@@ -2,6 +2,7 @@
 
 use asff_core::sniff::sniff;
 use asff_core::{Location, ReportError};
+use asff_testkit::json_path;
 use asff_testkit::{context, testdata, testdata_files};
 
 fn err(bytes: &[u8]) -> ReportError {
@@ -12,13 +13,6 @@ fn err(bytes: &[u8]) -> ReportError {
         "{e}"
     );
     e
-}
-
-fn json_path(e: &ReportError) -> &str {
-    match &e.location {
-        Location::Json { path, .. } => path,
-        other => panic!("expected a JSON location, got {other:?} ({e})"),
-    }
 }
 
 fn xml_path(e: &ReportError) -> (&str, u64) {

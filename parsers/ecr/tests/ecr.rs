@@ -3,6 +3,7 @@ use std::collections::BTreeMap;
 use asff_core::model::{YesNo, YesNoPartial};
 use asff_core::sniff::sniff;
 use asff_core::{Label, Location, ParseOutput, ReportError};
+use asff_testkit::json_path;
 use asff_testkit::{
     assert_accounted, assert_valid, context, context_later, testdata, testdata_files,
 };
@@ -44,13 +45,6 @@ fn error(bytes: &[u8]) -> ReportError {
     let e = asff_ecr::parse(bytes, &context()).expect_err("should fail");
     assert_eq!(e.format, "ecr");
     e
-}
-
-fn json_path(e: &ReportError) -> String {
-    match &e.location {
-        Location::Json { path, .. } => path.clone(),
-        other => panic!("not a JSON location: {other:?} ({e})"),
-    }
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! The mapping rules of the Grype parser, each checked on its own.
 
+use asff_testkit::json_path;
 use std::collections::HashSet;
 
 use asff_core::model::{YesNo, YesNoPartial};
@@ -438,13 +439,6 @@ fn expect_error(bytes: &[u8]) -> asff_core::ReportError {
     let e = asff_grype::parse(bytes, &context()).unwrap_err();
     assert_eq!(e.format, "grype");
     e
-}
-
-fn json_path(e: &asff_core::ReportError) -> &str {
-    match &e.location {
-        Location::Json { path, .. } => path,
-        other => panic!("expected a JSON location, got {other:?} ({e})"),
-    }
 }
 
 #[test]

@@ -3,6 +3,7 @@ use std::collections::BTreeSet;
 use asff_core::model::{YesNo, YesNoPartial};
 use asff_core::sniff::sniff;
 use asff_core::{AwsSecurityFinding, Label, Location, ParseOutput, ReportError, SeverityPolicy};
+use asff_testkit::json_path;
 use asff_testkit::{
     assert_accounted, assert_valid, context, context_later, testdata, testdata_files,
 };
@@ -52,13 +53,6 @@ fn error(bytes: &[u8]) -> ReportError {
     let e = asff_snyk::parse(bytes, &context()).expect_err("should fail");
     assert_eq!(e.format, "snyk");
     e
-}
-
-fn json_path(e: &ReportError) -> String {
-    match &e.location {
-        Location::Json { path, .. } => path.clone(),
-        other => panic!("not a JSON location: {other:?} ({e})"),
-    }
 }
 
 #[test]

@@ -2,6 +2,7 @@
 
 use asff_core::report::Location;
 use asff_core::ReportError;
+use asff_testkit::json_path;
 use asff_testkit::{context, testdata};
 
 fn err(bytes: &[u8]) -> ReportError {
@@ -9,13 +10,6 @@ fn err(bytes: &[u8]) -> ReportError {
     assert_eq!(e.format, "sonarqube");
     assert!(e.to_string().starts_with("sonarqube report: at "), "{e}");
     e
-}
-
-fn json_path(e: &ReportError) -> &str {
-    match &e.location {
-        Location::Json { path, .. } => path,
-        other => panic!("not a JSON location: {other:?} ({e})"),
-    }
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Bad input: each class gives a `ReportError` that names the format and the place; XML entities
 //! declared in a DTD are never expanded.
 
+use asff_testkit::json_path;
 use std::time::{Duration, Instant};
 
 use asff_core::{Location, ReportError};
@@ -14,13 +15,6 @@ fn err(bytes: &[u8]) -> ReportError {
             assert!(e.to_string().starts_with("zap report: at "), "{e}");
             e
         }
-    }
-}
-
-fn json_path(e: &ReportError) -> &str {
-    match &e.location {
-        Location::Json { path, .. } => path,
-        other => panic!("expected a JSON location, got {other:?} ({e})"),
     }
 }
 

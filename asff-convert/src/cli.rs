@@ -1,8 +1,10 @@
-//! Command-line arguments and their defaults from the CodeBuild environment.
+//! Command-line arguments and their defaults from the environment of the CI system (CodeBuild,
+//! GitHub Actions, GitLab CI; see [`asff_core::Pipeline::from_env`]).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use asff_core::Label;
+use asff_core::pipeline::{git_head_branch, git_remote_url, repository_name};
+use asff_core::{Label, Pipeline};
 use clap::{Parser, ValueEnum};
 
 /// Convert a security scanner's report to AWS Security Finding Format (ASFF) findings.
@@ -29,21 +31,34 @@ pub struct Args {
     #[arg(long, value_name = "P")]
     pub partition: Option<String>,
 
-    /// The source repository [default: from CODEBUILD_SOURCE_REPO_URL].
+    /// The source repository, part of every code scanner finding's Id [default: from
+    /// ASFF_REPOSITORY, CODEBUILD_SOURCE_REPO_URL, GITHUB_REPOSITORY, CI_PROJECT_URL, else the
+    /// git checkout's origin remote].
     #[arg(long, value_name = "NAME")]
     pub repo: Option<String>,
 
-    /// The branch [default: from CODEBUILD_WEBHOOK_HEAD_REF or CODEBUILD_SOURCE_VERSION].
+    /// The branch, part of every code scanner finding's Id [default: from ASFF_BRANCH,
+    /// CODEBUILD_WEBHOOK_HEAD_REF or CODEBUILD_SOURCE_VERSION, GITHUB_HEAD_REF or GITHUB_REF,
+    /// CI_MERGE_REQUEST_SOURCE_BRANCH_NAME or CI_COMMIT_BRANCH; a commit id, pull request ref,
+    /// tag or artifact ARN is not a branch].
     #[arg(long, value_name = "NAME")]
     pub branch: Option<String>,
 
-    /// The commit [default: from CODEBUILD_RESOLVED_SOURCE_VERSION].
+    /// The commit, metadata only [default: from CODEBUILD_RESOLVED_SOURCE_VERSION, GITHUB_SHA
+    /// or CI_COMMIT_SHA].
     #[arg(long, value_name = "SHA")]
     pub commit: Option<String>,
 
-    /// The build id [default: from CODEBUILD_BUILD_ID].
+    /// The build id, metadata only [default: from CODEBUILD_BUILD_ID, GITHUB_RUN_ID or
+    /// CI_PIPELINE_ID].
     #[arg(long, value_name = "ID")]
     pub build_id: Option<String>,
+
+    /// The checkout directory: file paths under it are made relative to it in Ids and
+    /// resources [default: from ASFF_SOURCE_ROOT, CODEBUILD_SRC_DIR, GITHUB_WORKSPACE or
+    /// CI_PROJECT_DIR, else the current directory].
+    #[arg(long, value_name = "DIR")]
+    pub source_root: Option<String>,
 
     /// The scanned image (`registry/repository:tag@digest`), for image scanners whose report does
     /// not name it.
@@ -93,6 +108,10 @@ pub struct Args {
     /// The report file, or `-` (the default) for stdin.
     #[arg(value_name = "INPUT", default_value = "-")]
     pub input: String,
+
+    /// What the environment says of the pipeline ([`Args::with_env_defaults`]).
+    #[arg(skip)]
+    pub env_pipeline: Pipeline,
 }
 
 /// What `--emit` writes.
@@ -131,24 +150,9 @@ pub fn account_from_arn(arn: &str) -> Option<String> {
     }
 }
 
-/// A branch name from CodeBuild's source version variables: `refs/heads/x` → `x`; a bare commit
-/// id or a pull request ref is not a branch.
-pub fn branch_from_source_version(v: &str) -> Option<String> {
-    let v = v.trim();
-    if let Some(b) = v.strip_prefix("refs/heads/") {
-        return Some(b.to_string());
-    }
-    let looks_like_commit =
-        v.len() >= 7 && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_hexdigit());
-    if v.is_empty() || looks_like_commit || v.starts_with("pr/") || v.starts_with("refs/") {
-        None
-    } else {
-        Some(v.to_string())
-    }
-}
-
 impl Args {
-    /// Fills what was not given from the CodeBuild environment.
+    /// Fills what was not given from the environment: the account and region, and the
+    /// pipeline of the CI system the process runs in.
     pub fn with_env_defaults(mut self, env: &dyn Env) -> Self {
         if self.account_id.is_none() {
             self.account_id = env
@@ -161,28 +165,96 @@ impl Args {
                 .var("AWS_REGION")
                 .or_else(|| env.var("AWS_DEFAULT_REGION"));
         }
-        if self.repo.is_none() {
-            self.repo = env.var("CODEBUILD_SOURCE_REPO_URL");
-        }
-        if self.branch.is_none() {
-            self.branch = env
-                .var("CODEBUILD_WEBHOOK_HEAD_REF")
-                .as_deref()
-                .and_then(branch_from_source_version)
-                .or_else(|| {
-                    env.var("CODEBUILD_SOURCE_VERSION")
-                        .as_deref()
-                        .and_then(branch_from_source_version)
-                });
-        }
-        if self.commit.is_none() {
-            self.commit = env.var("CODEBUILD_RESOLVED_SOURCE_VERSION");
-        }
-        if self.build_id.is_none() {
-            self.build_id = env.var("CODEBUILD_BUILD_ID");
-        }
+        self.env_pipeline = Pipeline::from_env(&|n| env.var(n));
         self
     }
+
+    /// The pipeline: the flags, then the environment, then (for what is still missing) the
+    /// current directory as the source root and its git checkout's origin remote and branch.
+    pub fn pipeline(&self, cwd: Option<&Path>) -> Pipeline {
+        let named = |v: &Option<String>, flag: &str| v.as_ref().map(|_| flag.to_string());
+        let flags = Pipeline {
+            repository: self.repo.clone(),
+            branch: self.branch.clone(),
+            commit: self.commit.clone(),
+            build_id: self.build_id.clone(),
+            source_root: self.source_root.clone(),
+            initiator: None,
+            origins: asff_core::pipeline::Origins {
+                repository: named(&self.repo, "--repo"),
+                branch: named(&self.branch, "--branch"),
+                build_id: named(&self.build_id, "--build-id"),
+                source_root: named(&self.source_root, "--source-root"),
+                initiator: None,
+            },
+        };
+        let mut p = flags.or(self.env_pipeline.clone());
+        if p.source_root.is_none() {
+            if let Some(cwd) = cwd {
+                p.source_root = Some(cwd.to_string_lossy().into_owned());
+                p.origins.source_root = Some("the current directory".into());
+            }
+        }
+        let no_repository = p
+            .repository
+            .as_deref()
+            .is_none_or(|r| repository_name(r).is_err());
+        if no_repository {
+            if let Some((url, branch)) = p
+                .source_root
+                .as_deref()
+                .and_then(|r| git_checkout(Path::new(r)))
+            {
+                p.repository = Some(url);
+                p.origins.repository = Some("the git checkout's remote".into());
+                let no_branch = p
+                    .branch
+                    .as_deref()
+                    .is_none_or(|b| asff_core::pipeline::branch_name(b).is_err());
+                if no_branch {
+                    if let Some(b) = branch {
+                        p.branch = Some(b);
+                        p.origins.branch = Some("the git checkout's HEAD".into());
+                    }
+                }
+            }
+        }
+        p
+    }
+}
+
+/// The origin remote's URL (when it is a repository, not a local path) and the checked-out
+/// branch of the git checkout at `dir` or above it.
+pub fn git_checkout(dir: &Path) -> Option<(String, Option<String>)> {
+    let mut d = Some(dir);
+    while let Some(here) = d {
+        let dot_git = here.join(".git");
+        if dot_git.exists() {
+            let git_dir = if dot_git.is_file() {
+                // a worktree or submodule: `gitdir: <path>`
+                let text = std::fs::read_to_string(&dot_git).ok()?;
+                let p = PathBuf::from(text.trim().strip_prefix("gitdir:")?.trim());
+                if p.is_absolute() {
+                    p
+                } else {
+                    here.join(p)
+                }
+            } else {
+                dot_git
+            };
+            let head = std::fs::read_to_string(git_dir.join("HEAD")).ok();
+            // a worktree's config is in the common directory
+            let common = std::fs::read_to_string(git_dir.join("commondir"))
+                .ok()
+                .map(|c| git_dir.join(c.trim()))
+                .unwrap_or_else(|| git_dir.clone());
+            let config = std::fs::read_to_string(common.join("config")).ok()?;
+            let url = git_remote_url(&config).filter(|u| repository_name(u).is_ok())?;
+            return Some((url, head.as_deref().and_then(git_head_branch)));
+        }
+        d = here.parent();
+    }
+    None
 }
 
 #[cfg(test)]
@@ -195,6 +267,12 @@ mod tests {
         fn var(&self, name: &str) -> Option<String> {
             self.0.get(name).map(|s| s.to_string())
         }
+    }
+
+    fn pipeline_of(args: &[&str], env: &MapEnv) -> Pipeline {
+        let mut a = vec!["asff-convert"];
+        a.extend_from_slice(args);
+        Args::parse_from(a).with_env_defaults(env).pipeline(None)
     }
 
     #[test]
@@ -212,41 +290,91 @@ mod tests {
             ("CODEBUILD_SOURCE_VERSION", "refs/heads/feature/x"),
             ("CODEBUILD_RESOLVED_SOURCE_VERSION", "abcdef0"),
             ("CODEBUILD_BUILD_ID", "app:1234"),
+            (
+                "CODEBUILD_SRC_DIR",
+                "/codebuild/output/src1/src/github.com/org/app",
+            ),
         ]));
         let a = Args::parse_from(["asff-convert"]).with_env_defaults(&env);
         assert_eq!(a.account_id.as_deref(), Some("210987654321"));
         assert_eq!(a.region.as_deref(), Some("eu-west-1"));
-        assert_eq!(a.branch.as_deref(), Some("feature/x"));
-        assert_eq!(a.commit.as_deref(), Some("abcdef0"));
-        assert_eq!(a.build_id.as_deref(), Some("app:1234"));
+        let p = pipeline_of(&[], &env);
+        assert_eq!(p.branch.as_deref(), Some("refs/heads/feature/x"));
+        assert_eq!(p.commit.as_deref(), Some("abcdef0"));
+        assert_eq!(p.build_id.as_deref(), Some("app:1234"));
+        assert_eq!(
+            p.source_root.as_deref(),
+            Some("/codebuild/output/src1/src/github.com/org/app")
+        );
         // flags win over the environment
-        let a = Args::parse_from([
-            "asff-convert",
-            "--account-id",
-            "111111111111",
-            "--branch",
-            "dev",
-        ])
-        .with_env_defaults(&env);
+        let a = Args::parse_from(["asff-convert", "--account-id", "111111111111"])
+            .with_env_defaults(&env);
         assert_eq!(a.account_id.as_deref(), Some("111111111111"));
-        assert_eq!(a.branch.as_deref(), Some("dev"));
+        let p = pipeline_of(&["--branch", "dev", "--source-root", "/src"], &env);
+        assert_eq!(p.branch.as_deref(), Some("dev"));
+        assert_eq!(p.origins.branch.as_deref(), Some("--branch"));
+        assert_eq!(p.source_root.as_deref(), Some("/src"));
     }
 
     #[test]
-    fn source_versions() {
-        assert_eq!(branch_from_source_version("main").as_deref(), Some("main"));
+    fn the_current_directory_is_the_default_source_root() {
+        let env = MapEnv(HashMap::new());
+        let p = Args::parse_from(["asff-convert", "--repo", "github.com/o/r"])
+            .with_env_defaults(&env)
+            .pipeline(Some(Path::new("/work/app")));
+        assert_eq!(p.source_root.as_deref(), Some("/work/app"));
         assert_eq!(
-            branch_from_source_version("refs/heads/main").as_deref(),
-            Some("main")
+            p.origins.source_root.as_deref(),
+            Some("the current directory")
         );
+    }
+
+    #[test]
+    fn a_git_checkout_names_the_repository_and_branch() {
+        let dir = tempfile::tempdir().unwrap();
+        let git = dir.path().join(".git");
+        std::fs::create_dir_all(&git).unwrap();
+        std::fs::write(
+            git.join("config"),
+            "[remote \"origin\"]\n\turl = git@github.com:acme/shop.git\n",
+        )
+        .unwrap();
+        std::fs::write(git.join("HEAD"), "ref: refs/heads/feature/cart\n").unwrap();
+        let sub = dir.path().join("services/api");
+        std::fs::create_dir_all(&sub).unwrap();
+        let env = MapEnv(HashMap::new());
+        let p = Args::parse_from(["asff-convert"])
+            .with_env_defaults(&env)
+            .pipeline(Some(&sub));
         assert_eq!(
-            branch_from_source_version("0123456789abcdef0123456789abcdef01234567"),
-            None
+            p.repository.as_deref(),
+            Some("git@github.com:acme/shop.git")
         );
-        assert_eq!(branch_from_source_version("pr/12"), None);
+        assert_eq!(p.branch.as_deref(), Some("feature/cart"));
+        // a local path as the remote is no repository
+        std::fs::write(
+            git.join("config"),
+            "[remote \"origin\"]\n\turl = /srv/git/shop\n",
+        )
+        .unwrap();
+        assert_eq!(git_checkout(&sub), None);
+        // flags win
+        let p = Args::parse_from(["asff-convert", "--repo", "github.com/o/r"])
+            .with_env_defaults(&env)
+            .pipeline(Some(&sub));
+        assert_eq!(p.repository.as_deref(), Some("github.com/o/r"));
+        assert_eq!(p.branch, None);
+    }
+
+    #[test]
+    fn accounts_from_build_arns() {
         assert_eq!(
             account_from_arn("arn:aws:codebuild:us-east-1:12:build/x"),
             None
+        );
+        assert_eq!(
+            account_from_arn("arn:aws:codebuild:us-east-1:123456789012:build/x:1").as_deref(),
+            Some("123456789012")
         );
     }
 }

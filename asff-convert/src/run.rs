@@ -6,7 +6,7 @@ use std::io::{Read, Write};
 use std::path::Path;
 
 use anyhow::{anyhow, bail, Context as _, Result};
-use asff_core::{AwsSecurityFinding, Context, Label, ParseOutput, Pipeline, SeverityPolicy};
+use asff_core::{AwsSecurityFinding, Context, Label, ParseOutput, SeverityPolicy};
 use asff_parsers::{tool_names, Conversion, Tool};
 
 use crate::cli::{Args, Emit};
@@ -50,13 +50,9 @@ pub fn context(args: &Args) -> Result<Context> {
             SeverityPolicy::from_json(&bytes).with_context(|| format!("in {}", path.display()))?;
         ctx = ctx.with_policy(policy);
     }
+    let cwd = std::env::current_dir().ok();
     Ok(ctx
-        .with_pipeline(Pipeline {
-            repository: args.repo.clone(),
-            branch: args.branch.clone(),
-            commit: args.commit.clone(),
-            build_id: args.build_id.clone(),
-        })
+        .with_pipeline(args.pipeline(cwd.as_deref()))
         .with_image(args.image.clone()))
 }
 
@@ -193,8 +189,31 @@ fn apply_previous(
     Ok(lifecycle)
 }
 
+/// How to give the scope explicitly, after a warning that the scope is not a repository.
+const SCOPE_HINT: &str = "pass --repo NAME and --branch NAME to scope them to the repository (in CodePipeline set ASFF_REPOSITORY and ASFF_BRANCH on the CodeBuild action from the source action's variables, e.g. #{SourceVariables.FullRepositoryName} and #{SourceVariables.BranchName})";
+
+/// When the report's findings take the pipeline's code scope: where it came from (for the
+/// summary), and the pipeline's notes and fallback as warnings (first, before the parser's).
+fn scope_notes(ctx: &Context, tool: Tool, output: &mut ParseOutput) -> Option<String> {
+    let scope = ctx.code_scope().ok()?;
+    if !output
+        .scopes
+        .contains(&asff_core::id::generator_id(tool.name(), &scope))
+    {
+        return None;
+    }
+    let p = ctx.pipeline();
+    let mut notes: Vec<String> = p.notes().to_vec();
+    if let Some(f) = p.scope_fallback() {
+        notes.push(format!("{f}; {SCOPE_HINT}"));
+    }
+    output.warnings.splice(0..0, notes);
+    p.scope_origin().map(str::to_string)
+}
+
 fn render(args: &Args, ctx: &Context, conv: Conversion) -> Result<Outcome> {
     let Conversion { tool, mut output } = conv;
+    let scope_line = scope_notes(ctx, tool, &mut output).map(|o| format!("  scope: {o}"));
     let lifecycle = match &args.previous {
         Some(path) => {
             let previous = read_previous(path)?;
@@ -253,7 +272,7 @@ fn render(args: &Args, ctx: &Context, conv: Conversion) -> Result<Outcome> {
             &[]
         },
     );
-    if let Some(line) = lifecycle_line {
+    for line in lifecycle_line.into_iter().chain(scope_line) {
         let _ = writeln!(summary, "{line}");
     }
 

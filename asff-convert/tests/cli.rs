@@ -17,18 +17,11 @@ fn testdata(p: &str) -> String {
 
 fn cmd() -> Command {
     let mut c = Command::cargo_bin("asff-convert").expect("binary builds");
-    // a clean environment: no CodeBuild or AWS variables leak in from the machine
-    for v in [
-        "CODEBUILD_BUILD_ARN",
-        "CODEBUILD_SOURCE_REPO_URL",
-        "CODEBUILD_SOURCE_VERSION",
-        "CODEBUILD_RESOLVED_SOURCE_VERSION",
-        "CODEBUILD_BUILD_ID",
-        "CODEBUILD_WEBHOOK_HEAD_REF",
-        "AWS_REGION",
-        "AWS_DEFAULT_REGION",
-    ] {
-        c.env_remove(v);
+    // a clean environment: no CI (CodeBuild, GitHub, GitLab) or AWS variables leak in from
+    // the machine
+    c.env_clear();
+    if let Some(path) = std::env::var_os("PATH") {
+        c.env("PATH", path);
     }
     c
 }

@@ -45,24 +45,55 @@ pub struct Draft {
     pub first_observed_at: Option<String>,
 }
 
-/// The resource of a code scanner's scope: the repository, with details.
+/// The resource of a code scanner's scope ([`Context::code_scope`]), with details: the code
+/// repository; for a CodePipeline pipeline or CodeBuild project that names none, the pipeline
+/// (`Other`) or the project (`AwsCodeBuildProject`) by its ARN.
 pub fn repository_resource(ctx: &Context, other: FieldMap) -> Resource {
-    let name = ctx
-        .pipeline
-        .repository
-        .clone()
-        .unwrap_or_else(|| "unknown-repository".to_string());
+    let arn = |service: &str, resource: &str| {
+        format!(
+            "arn:{}:{service}:{}:{}:{resource}",
+            ctx.partition(),
+            ctx.region(),
+            ctx.account_id()
+        )
+    };
+    let (kind, id) = match ctx.code_scope() {
+        Ok(Scope::CodePipeline { name, .. }) => ("Other", arn("codepipeline", &name)),
+        Ok(Scope::CodeBuildProject { name, .. }) => (
+            "AwsCodeBuildProject",
+            arn("codebuild", &format!("project/{name}")),
+        ),
+        // (a parser asks for the code scope, and fails without one, before it builds)
+        _ => {
+            let name = ctx
+                .pipeline()
+                .repository()
+                .unwrap_or("unknown-repository")
+                .to_string();
+            return Resource {
+                kind: "CodeRepository".into(),
+                id: name.clone(),
+                partition: Some(ctx.partition().to_string()),
+                region: Some(ctx.region().to_string()),
+                details: Some(ResourceDetails {
+                    other,
+                    code_repository: Some(CodeRepositoryDetails {
+                        project_name: Some(name),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            };
+        }
+    };
     Resource {
-        kind: "CodeRepository".into(),
-        id: name.clone(),
+        kind: kind.into(),
+        id,
         partition: Some(ctx.partition().to_string()),
         region: Some(ctx.region().to_string()),
-        details: Some(ResourceDetails {
+        details: (!other.is_empty()).then(|| ResourceDetails {
             other,
-            code_repository: Some(CodeRepositoryDetails {
-                project_name: Some(name),
-                ..Default::default()
-            }),
             ..Default::default()
         }),
         ..Default::default()
@@ -102,16 +133,16 @@ pub fn build(
     };
     let original = Some(draft.original_severity.trim().to_string()).filter(|s| !s.is_empty());
 
-    let p = &ctx.pipeline;
+    let p = ctx.pipeline();
     product_fields.insert("asff/Tool".into(), tool.name.into());
     for (k, v) in [
-        ("asff/Repository", &p.repository),
-        ("asff/Branch", &p.branch),
-        ("asff/CommitId", &p.commit),
-        ("asff/BuildId", &p.build_id),
+        ("asff/Repository", p.repository()),
+        ("asff/Branch", p.branch()),
+        ("asff/CommitId", p.commit()),
+        ("asff/BuildId", p.build_id()),
     ] {
-        if let Some(v) = v.as_ref().filter(|v| !v.is_empty()) {
-            product_fields.insert(k.into(), v.clone());
+        if let Some(v) = v.filter(|v| !v.is_empty()) {
+            product_fields.insert(k.into(), v.to_string());
         }
     }
 

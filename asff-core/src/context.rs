@@ -3,6 +3,10 @@
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
+use std::borrow::Cow;
+
+use crate::pipeline::{branch_name, codebuild_project, codepipeline_name, repository_name};
+pub use crate::pipeline::{Origins, Pipeline};
 use crate::policy::SeverityPolicy;
 
 /// A context value that is not acceptable.
@@ -16,16 +20,161 @@ pub enum ContextError {
     Partition(String),
     #[error("time {0:?} is not an RFC 3339 timestamp: {1}")]
     Time(String, String),
+    /// A code scanner's findings need a scope and the pipeline names none.
+    #[error("no scope for the findings: no repository was given (nor a CodePipeline pipeline or CodeBuild project to scope them to), and findings without a scope that stays the same from run to run would be mixed with every other report's; give the repository and branch (asff-convert --repo NAME --branch NAME; the Lambda's source_repository and source_branch), or run in CodeBuild, GitHub Actions or GitLab CI, which name them")]
+    NoScope,
 }
 
-/// The pipeline a report came from. Every part is optional.
+/// The pipeline context after [`Context::with_pipeline`] resolved it (see [`crate::pipeline`]):
+/// a repository and branch only when they are ones, the scope a code scanner's findings take,
+/// and notes on what was passed over.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Pipeline {
-    /// The source repository, normalised by [`normalize_repository`].
-    pub repository: Option<String>,
-    pub branch: Option<String>,
-    pub commit: Option<String>,
-    pub build_id: Option<String>,
+pub struct PipelineInfo {
+    repository: Option<String>,
+    branch: Option<String>,
+    commit: Option<String>,
+    build_id: Option<String>,
+    source_root: Option<String>,
+    scope: Option<Scope>,
+    origin: Option<String>,
+    fallback: Option<String>,
+    notes: Vec<String>,
+}
+
+impl PipelineInfo {
+    fn resolve(p: Pipeline) -> PipelineInfo {
+        let mut notes = Vec::new();
+        let from = |o: &Option<String>| match o {
+            Some(o) => format!(" (from {o})"),
+            None => String::new(),
+        };
+        let o = &p.origins;
+        let repository = p
+            .repository
+            .as_deref()
+            .and_then(|r| match repository_name(r) {
+                Ok(n) => Some(n),
+                Err(why) => {
+                    notes.push(format!(
+                        "{:?}{} is not a repository ({why}): ignored",
+                        crate::fit::truncate_chars(r.trim(), 200)
+                            .unwrap_or_else(|| r.trim().to_string()),
+                        from(&o.repository)
+                    ));
+                    None
+                }
+            });
+        let branch = p.branch.as_deref().and_then(|b| match branch_name(b) {
+            Ok(n) => Some(n),
+            Err(why) => {
+                notes.push(format!(
+                    "{:?}{} is not a branch ({why}): ignored",
+                    crate::fit::truncate_chars(b.trim(), 200)
+                        .unwrap_or_else(|| b.trim().to_string()),
+                    from(&o.branch)
+                ));
+                None
+            }
+        });
+        let clean = |v: Option<String>| {
+            v.map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty() && !s.chars().any(char::is_control))
+        };
+        let build_id = clean(p.build_id);
+        let branch_origin = match &branch {
+            Some(b) => format!(", branch {b}{}", from(&o.branch)),
+            None => String::new(),
+        };
+        let (scope, origin, fallback) = if let Some(name) = &repository {
+            (
+                Some(Scope::Repository {
+                    name: name.clone(),
+                    branch: branch.clone(),
+                }),
+                Some(format!(
+                    "repository {name}{}{branch_origin}",
+                    from(&o.repository)
+                )),
+                None,
+            )
+        } else if let Some(name) = p.initiator.as_deref().and_then(codepipeline_name) {
+            let what = format!("the CodePipeline pipeline {name:?}{}", from(&o.initiator));
+            (
+                Some(Scope::CodePipeline {
+                    name,
+                    branch: branch.clone(),
+                }),
+                Some(format!("{what}{branch_origin}")),
+                Some(format!(
+                    "no repository was given: the findings are scoped to {what}, which every source and branch of the pipeline shares"
+                )),
+            )
+        } else if let Some(name) = build_id.as_deref().and_then(codebuild_project) {
+            let what = format!("the CodeBuild project {name:?}{}", from(&o.build_id));
+            (
+                Some(Scope::CodeBuildProject {
+                    name,
+                    branch: branch.clone(),
+                }),
+                Some(format!("{what}{branch_origin}")),
+                Some(format!(
+                    "no repository was given: the findings are scoped to {what}, which every source and branch built by the project shares"
+                )),
+            )
+        } else {
+            (None, None, None)
+        };
+        PipelineInfo {
+            repository,
+            branch,
+            commit: clean(p.commit),
+            build_id,
+            source_root: clean(p.source_root),
+            scope,
+            origin,
+            fallback,
+            notes,
+        }
+    }
+
+    /// The repository, normalised ([`normalize_repository`]).
+    pub fn repository(&self) -> Option<&str> {
+        self.repository.as_deref()
+    }
+
+    /// The branch (`refs/heads/` dropped).
+    pub fn branch(&self) -> Option<&str> {
+        self.branch.as_deref()
+    }
+
+    pub fn commit(&self) -> Option<&str> {
+        self.commit.as_deref()
+    }
+
+    pub fn build_id(&self) -> Option<&str> {
+        self.build_id.as_deref()
+    }
+
+    /// The checkout directory paths are made relative to.
+    pub fn source_root(&self) -> Option<&str> {
+        self.source_root.as_deref()
+    }
+
+    /// Where a code scanner's scope came from, for people: `repository github.com/o/r (from
+    /// GITHUB_REPOSITORY), branch main (from GITHUB_HEAD_REF)`.
+    pub fn scope_origin(&self) -> Option<&str> {
+        self.origin.as_deref()
+    }
+
+    /// A warning when the scope is not a repository but a pipeline's or a project's.
+    pub fn scope_fallback(&self) -> Option<&str> {
+        self.fallback.as_deref()
+    }
+
+    /// Values that were given and passed over (an artifact ARN as the branch, …).
+    pub fn notes(&self) -> &[String] {
+        &self.notes
+    }
 }
 
 /// Everything a parser needs besides the report.
@@ -38,7 +187,7 @@ pub struct Context {
     pub product_name: Option<String>,
     /// Overrides the tool's company name (`CompanyName`).
     pub company_name: Option<String>,
-    pub pipeline: Pipeline,
+    pipeline: PipelineInfo,
     /// An image reference (`registry/repository:tag@digest`) for image scanners whose report
     /// does not name the image.
     pub image: Option<String>,
@@ -71,7 +220,7 @@ impl Context {
             region: region.to_string(),
             product_name: None,
             company_name: None,
-            pipeline: Pipeline::default(),
+            pipeline: PipelineInfo::default(),
             image: None,
             now: OffsetDateTime::now_utc(),
             policy: SeverityPolicy::default(),
@@ -110,12 +259,17 @@ impl Context {
         Ok(self.with_now(t))
     }
 
+    /// Sets the pipeline, resolved by the rules of [`crate::pipeline`]: the repository and
+    /// branch normalised (values that are not ones are passed over, see
+    /// [`PipelineInfo::notes`]), the scope of code scanners' findings chosen.
     pub fn with_pipeline(mut self, pipeline: Pipeline) -> Self {
-        self.pipeline = Pipeline {
-            repository: pipeline.repository.as_deref().map(normalize_repository),
-            ..pipeline
-        };
+        self.pipeline = PipelineInfo::resolve(pipeline);
         self
+    }
+
+    /// The resolved pipeline.
+    pub fn pipeline(&self) -> &PipelineInfo {
+        &self.pipeline
     }
 
     pub fn with_policy(mut self, policy: SeverityPolicy) -> Self {
@@ -159,15 +313,45 @@ impl Context {
         )
     }
 
-    /// The scope of a code scanner's findings: the repository and branch of the pipeline.
-    pub fn code_scope(&self) -> Scope {
-        Scope::Repository {
-            name: self
-                .pipeline
-                .repository
-                .clone()
-                .unwrap_or_else(|| "unknown-repository".to_string()),
-            branch: self.pipeline.branch.clone(),
+    /// The scope of a code scanner's findings: the repository and branch of the pipeline, else
+    /// its CodePipeline pipeline or CodeBuild project (see [`crate::pipeline`]); with none of
+    /// them, [`ContextError::NoScope`].
+    pub fn code_scope(&self) -> Result<Scope, ContextError> {
+        self.pipeline.scope.clone().ok_or(ContextError::NoScope)
+    }
+
+    /// [`Context::code_scope`] for a parser of `format`: no scope is a [`ReportError`] at
+    /// [`Location::Context`](crate::Location::Context).
+    pub fn code_scope_for(&self, format: &'static str) -> Result<Scope, crate::ReportError> {
+        self.code_scope()
+            .map_err(|e| crate::ReportError::context(format, e))
+    }
+
+    /// A file path as a resource shows it: relative to the checkout directory (the pipeline's
+    /// source root) when it is under it, else as the report has it.
+    pub fn relative_path<'p>(&self, path: &'p str) -> Cow<'p, str> {
+        self.pipeline
+            .source_root
+            .as_deref()
+            .and_then(|root| crate::pipeline::relative_to(path, root))
+            .unwrap_or(Cow::Borrowed(path))
+    }
+
+    /// A file path as it identifies a file from build to build: relative to the checkout
+    /// directory (the pipeline's source root) when it is under it, else without CodeBuild's
+    /// per-build checkout directory ([`crate::id::stable_path`]). A leading `./` is dropped.
+    pub fn source_path<'p>(&self, path: &'p str) -> Cow<'p, str> {
+        if let Some(rel) = self
+            .pipeline
+            .source_root
+            .as_deref()
+            .and_then(|root| crate::pipeline::relative_to(path, root))
+        {
+            return rel;
+        }
+        match crate::id::stable_path(path) {
+            Cow::Borrowed(p) => Cow::Borrowed(p.strip_prefix("./").unwrap_or(p)),
+            Cow::Owned(p) => Cow::Owned(p),
         }
     }
 }
@@ -219,6 +403,16 @@ pub enum Scope {
     /// An image scanner's findings in one image repository (`registry/repository`), whatever
     /// the tag or digest.
     Image { repository: String },
+    /// A code scanner's findings in a CodePipeline pipeline that names no repository.
+    CodePipeline {
+        name: String,
+        branch: Option<String>,
+    },
+    /// A code scanner's findings in a CodeBuild project's builds that name no repository.
+    CodeBuildProject {
+        name: String,
+        branch: Option<String>,
+    },
 }
 
 impl Scope {
@@ -238,7 +432,20 @@ impl Scope {
                 branch: Some(b),
             } => format!("{name}@{b}"),
             Scope::Image { repository } => repository.clone(),
+            Scope::CodePipeline { name, branch } => {
+                with_branch(format!("codepipeline:{name}"), branch)
+            }
+            Scope::CodeBuildProject { name, branch } => {
+                with_branch(format!("codebuild:{name}"), branch)
+            }
         }
+    }
+}
+
+fn with_branch(key: String, branch: &Option<String>) -> String {
+    match branch {
+        Some(b) => format!("{key}@{b}"),
+        None => key,
     }
 }
 

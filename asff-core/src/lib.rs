@@ -49,13 +49,14 @@ pub mod id;
 pub mod image;
 pub mod lifecycle;
 pub mod model;
+pub mod pipeline;
 pub mod policy;
 pub mod report;
 pub mod severity;
 pub mod sniff;
 
 pub use build::{build, repository_resource, Draft, ToolInfo};
-pub use context::{Context, ContextError, Pipeline, Scope};
+pub use context::{Context, ContextError, Pipeline, PipelineInfo, Scope};
 pub use fit::FitError;
 pub use model::AwsSecurityFinding;
 pub use policy::SeverityPolicy;

@@ -104,6 +104,9 @@ pub enum Location {
     },
     /// An element path in an XML document, with the byte offset.
     Xml { path: String, offset: u64 },
+    /// Not the report but the context it is converted in (no scope for a code scanner's
+    /// findings, …): the report itself may be fine.
+    Context,
 }
 
 impl fmt::Display for Location {
@@ -116,13 +119,14 @@ impl fmt::Display for Location {
             }
             Location::Json { path, .. } => f.write_str(path),
             Location::Xml { path, offset } => write!(f, "{path} (byte {offset})"),
+            Location::Context => f.write_str("the pipeline context"),
         }
     }
 }
 
 /// A report that cannot be converted: which format, where, and what was wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{format} report: at {location}: {message}")]
+#[error("{format} report: {}{message}", match location { Location::Context => String::new(), l => format!("at {l}: ") })]
 pub struct ReportError {
     pub format: &'static str,
     pub location: Location,
@@ -149,6 +153,11 @@ impl ReportError {
             location,
             message: shorten(message.into(), MESSAGE_MAX),
         }
+    }
+
+    /// The context cannot take the report's findings (see [`Location::Context`]).
+    pub fn context(format: &'static str, e: crate::ContextError) -> Self {
+        Self::new(format, Location::Context, e.to_string())
     }
 
     /// An error about the whole document.

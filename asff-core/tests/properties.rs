@@ -153,6 +153,7 @@ fn ctx() -> &'static Context {
                 branch: Some("main".into()),
                 commit: Some("abc".into()),
                 build_id: Some("b:1".into()),
+                ..Default::default()
             })
     })
 }
@@ -268,7 +269,7 @@ proptest! {
 
     #[test]
     fn a_built_finding_is_within_the_limits_and_valid(d in draft()) {
-        let scope = ctx().code_scope();
+        let scope = ctx().code_scope().expect("scope");
         let f = build(ctx(), &TOOL, &scope, d.clone()).expect("a draft of valid types always builds");
         prop_assert!(f.id.len() <= limits::ID);
         prop_assert!((1..=limits::TITLE).contains(&f.title.chars().count()));
@@ -330,7 +331,7 @@ fn an_empty_or_aws_key_is_renamed_in_product_fields_and_other() {
         }),
         ..Default::default()
     }];
-    let f = build(ctx(), &TOOL, &ctx().code_scope(), d).expect("builds");
+    let f = build(ctx(), &TOOL, &ctx().code_scope().expect("scope"), d).expect("builds");
     assert_eq!(f.product_fields.get("_").map(String::as_str), Some("v"));
     let other = &f.resources[0].details.as_ref().expect("details").other;
     assert_eq!(other.get("scanner/aws/x").map(String::as_str), Some("v"));
@@ -346,7 +347,7 @@ fn fifty_product_fields_with_one_cut_stay_fifty() {
         d.product_fields.insert(format!("k{i:02}"), "v".into());
     }
     d.product_fields.insert("k00".into(), "x".repeat(3000));
-    let f = build(ctx(), &TOOL, &ctx().code_scope(), d).expect("builds");
+    let f = build(ctx(), &TOOL, &ctx().code_scope().expect("scope"), d).expect("builds");
     assert!(
         f.product_fields.len() <= limits::PRODUCT_FIELDS,
         "{}",
@@ -393,7 +394,7 @@ fn scores_off_their_scale_and_empty_strings_are_left_out_and_marked() {
             ..Default::default()
         },
     ];
-    let f = build(ctx(), &TOOL, &ctx().code_scope(), d).expect("builds");
+    let f = build(ctx(), &TOOL, &ctx().code_scope().expect("scope"), d).expect("builds");
     assert_eq!(f.vulnerabilities.len(), 1);
     let v = &f.vulnerabilities[0];
     let scores: Vec<Option<f64>> = v.cvss.iter().map(|c| c.base_score).collect();

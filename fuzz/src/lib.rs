@@ -25,6 +25,7 @@ pub fn context() -> &'static Context {
                     branch: Some("main".into()),
                     commit: Some("0123456789abcdef0123456789abcdef01234567".into()),
                     build_id: Some("fuzz:1".into()),
+                    ..Default::default()
                 })
             })
             .unwrap_or_else(|e| panic!("fixed fuzz context: {e}"))

@@ -55,29 +55,34 @@ pub fn testdata_files(dir: &str, extensions: &[&str]) -> Vec<String> {
     out
 }
 
+/// The fixed pipeline of [`context`].
+pub fn pipeline() -> Pipeline {
+    Pipeline {
+        repository: Some("https://github.com/example/app.git".into()),
+        branch: Some("main".into()),
+        commit: Some("0123456789abcdef0123456789abcdef01234567".into()),
+        build_id: Some("app-build:0f1e2d3c".into()),
+        ..Default::default()
+    }
+}
+
 /// A context with a fixed clock and pipeline, for golden tests.
 pub fn context() -> Context {
     Context::new("123456789012", "us-east-1")
         .and_then(|c| c.with_now_rfc3339("2024-01-01T00:00:00Z"))
-        .map(|c| {
-            c.with_pipeline(Pipeline {
-                repository: Some("https://github.com/example/app.git".into()),
-                branch: Some("main".into()),
-                commit: Some("0123456789abcdef0123456789abcdef01234567".into()),
-                build_id: Some("app-build:0f1e2d3c".into()),
-            })
-        })
+        .map(|c| c.with_pipeline(pipeline()))
         .unwrap_or_else(|e| panic!("fixed context: {e}"))
 }
 
-/// The same context with another build id and clock: Ids must not change.
+/// The same context with another build id, commit and clock: Ids must not change.
 pub fn context_later() -> Context {
-    let c = context();
     let p = Pipeline {
         build_id: Some("app-build:99999999".into()),
-        ..c.pipeline.clone()
+        commit: Some("fedcba9876543210fedcba9876543210fedcba98".into()),
+        ..pipeline()
     };
-    c.with_pipeline(p)
+    context()
+        .with_pipeline(p)
         .with_now_rfc3339("2025-06-30T12:34:56Z")
         .unwrap_or_else(|e| panic!("{e}"))
 }

@@ -435,6 +435,7 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
                 branch: c.branch.clone(),
                 commit: c.commit.clone(),
                 build_id: c.build_id.clone(),
+                ..Default::default()
             })
             .with_image(c.image.clone())
             .with_policy(self.config.policy.clone())

@@ -8,7 +8,11 @@
 //! ```
 //! use asff_parsers::{convert, Tool};
 //!
-//! let ctx = asff_core::Context::new("123456789012", "us-east-1")?;
+//! let ctx = asff_core::Context::new("123456789012", "us-east-1")?.with_pipeline(asff_core::Pipeline {
+//!     repository: Some("https://github.com/org/app.git".into()),
+//!     branch: Some("main".into()),
+//!     ..Default::default()
+//! });
 //! let report = br#"{"totals":{"errors":0,"file_errors":0},"files":[],"errors":[]}"#;
 //! # #[cfg(feature = "phpstan")] {
 //! let conv = convert(report, None, &ctx)?;
@@ -411,7 +415,13 @@ mod tests {
         assert_eq!(e.format, tool.name());
         assert!(e.message.starts_with("internal error: finding t/"), "{e}");
         assert!(e.message.contains("registry.example/app"), "{e}");
-        out.cover(&TOOL, &ctx.code_scope());
+        out.cover(
+            &TOOL,
+            &asff_core::Scope::Repository {
+                name: "github.com/org/app".into(),
+                branch: None,
+            },
+        );
         assert!(check_output(tool, &out).is_err(), "another scope");
         out.cover(&TOOL, &scope);
         assert!(check_output(tool, &out).is_ok());

@@ -523,7 +523,7 @@ pub(crate) fn convert(
     }
     let duplicates = resolve_identities(&infos, deps, &mut cands);
 
-    let common = Common::new(report, ctx);
+    let common = Common::new(report, ctx)?;
     // the report speaks for the repository, also when it has no vulnerabilities
     out.cover(&TOOL, &common.scope);
     let mut dup_iter = duplicates.into_iter().peekable();
@@ -548,10 +548,10 @@ pub(crate) fn convert(
                 "a vulnerability without a name".into(),
             ));
         }
-        // file paths without the CodeBuild checkout directory, which changes every build
+        // file paths relative to the checkout, whose directory changes from build to build
         let ident: Vec<String> = identity(&infos, deps, c, c.level)
             .into_iter()
-            .map(|part| asff_core::id::stable_path(part).into_owned())
+            .map(|part| ctx.source_path(part).into_owned())
             .collect();
         let draft = draft(&common, dep, info, vuln, ident);
         let finding = build(ctx, &TOOL, &common.scope, draft)
@@ -576,9 +576,9 @@ struct Common<'c> {
 }
 
 impl<'c> Common<'c> {
-    fn new(report: &Report<'_>, ctx: &'c Context) -> Self {
-        Common {
-            scope: ctx.code_scope(),
+    fn new(report: &Report<'_>, ctx: &'c Context) -> Result<Self, ReportError> {
+        Ok(Common {
+            scope: ctx.code_scope_for(TOOL.name)?,
             ctx,
             engine_version: report
                 .scan_info
@@ -590,7 +590,7 @@ impl<'c> Common<'c> {
                 .as_ref()
                 .and_then(|p| non_empty(&p.name))
                 .map(str::to_string),
-        }
+        })
     }
 }
 
@@ -682,7 +682,8 @@ fn draft(
         name: Some(pkg_name.to_string()).filter(|s| !s.is_empty()),
         version: pkg.and_then(|p| p.version.clone()),
         package_manager: pkg.and_then(|p| p.manager.clone()),
-        file_path: Some(info.file_path.to_string()).filter(|s| !s.is_empty()),
+        file_path: Some(common.ctx.relative_path(info.file_path).into_owned())
+            .filter(|s| !s.is_empty()),
         fixed_in_version: fixed.map(str::to_string),
         ..Default::default()
     };
@@ -771,7 +772,10 @@ fn draft(
             other.insert(k.to_string(), v);
         }
     };
-    detail("FilePath", Some(info.file_path.to_string()));
+    detail(
+        "FilePath",
+        Some(common.ctx.relative_path(info.file_path).into_owned()),
+    );
     detail("FileName", Some(info.file_name.to_string()));
     detail("PackageUrl", info.package_id.map(str::to_string));
     detail("Sha256", non_empty(&dep.sha256).map(str::to_string));

@@ -29,9 +29,16 @@
 //! entity expansion.
 //!
 //! ```
-//! use asff_core::{Context, Label};
+//! use asff_core::{Context, Label, Pipeline};
 //!
-//! let ctx = Context::new("123456789012", "us-east-1")?.with_now_rfc3339("2024-01-01T00:00:00Z")?;
+//! let ctx = Context::new("123456789012", "us-east-1")?
+//!     .with_now_rfc3339("2024-01-01T00:00:00Z")?
+//!     .with_pipeline(Pipeline {
+//!         repository: Some("https://github.com/org/app.git".into()),
+//!         branch: Some("main".into()),
+//!         source_root: Some("/app".into()), // the checkout: paths under it become relative
+//!         ..Default::default()
+//!     });
 //! let report = br#"{"reportSchema":"1.1","scanInfo":{"engineVersion":"9.0.9"},
 //!   "dependencies":[{"fileName":"log4j-core-2.14.1.jar","filePath":"\/app\/lib\/log4j-core-2.14.1.jar",
 //!     "packages":[{"id":"pkg:maven\/org.apache.logging.log4j\/log4j-core@2.14.1"}],
@@ -46,6 +53,8 @@
 //! assert_eq!(f.title, "CVE-2021-44228 in log4j-core 2.14.1");
 //! assert_eq!(f.label(), Some(Label::Critical));
 //! assert_eq!(f.vulnerabilities[0].exploit_available, Some(asff_core::model::YesNo::Yes));
+//! assert_eq!(f.generator_id, "dependency-check/github.com/org/app@main");
+//! assert_eq!(f.resources[0].details.as_ref().unwrap().other["FilePath"], "lib/log4j-core-2.14.1.jar");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 

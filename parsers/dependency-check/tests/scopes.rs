@@ -12,7 +12,7 @@ fn a_clean_report_covers_the_repository() {
     assert!(out.findings.is_empty());
     assert_eq!(
         only_scope(&out),
-        generator_id("dependency-check", &ctx.code_scope())
+        generator_id("dependency-check", &ctx.code_scope().unwrap())
     );
     assert!(out.incomplete.is_empty());
 }
@@ -25,7 +25,7 @@ fn a_clean_report_covers_the_repository_also_with_an_image() {
             .unwrap();
     assert_eq!(
         only_scope(&out),
-        generator_id("dependency-check", &ctx.code_scope())
+        generator_id("dependency-check", &ctx.code_scope().unwrap())
     );
 }
 

@@ -178,15 +178,18 @@ fn image_of(t: &ImageTarget, ctx: &Context, out: &mut ParseOutput) -> Image {
 }
 
 fn target_of(doc: &Document, ctx: &Context, out: &mut ParseOutput) -> Result<Target, ReportError> {
-    let code = |target: Option<String>| Target::Code {
-        scope: ctx.code_scope(),
-        target,
+    // a directory scan's target relative to the checkout (GITHUB_WORKSPACE, …)
+    let code = |target: Option<String>| -> Result<Target, ReportError> {
+        Ok(Target::Code {
+            scope: ctx.code_scope_for(TOOL.name)?,
+            target: target.map(|t| ctx.relative_path(&t).into_owned()),
+        })
     };
     let Some(source) = &doc.source else {
-        return Ok(match ctx.image.as_deref() {
-            Some(r) => Target::Image(Image::from_reference(r, None)),
+        return match ctx.image.as_deref() {
+            Some(r) => Ok(Target::Image(Image::from_reference(r, None))),
             None => code(None),
-        });
+        };
     };
     let text = source.target.as_str().map(str::to_string);
     Ok(match source.kind.as_str() {
@@ -196,11 +199,11 @@ fn target_of(doc: &Document, ctx: &Context, out: &mut ParseOutput) -> Result<Tar
             })?;
             Target::Image(image_of(&t, ctx, out))
         }
-        "directory" | "file" => code(text),
+        "directory" | "file" => code(text)?,
         // An SBOM, a purl or cpe list, a snap, or unknown: the image if the pipeline names one.
         _ => match ctx.image.as_deref() {
             Some(r) => Target::Image(Image::from_reference(r, None)),
-            None => code(text),
+            None => code(text)?,
         },
     })
 }

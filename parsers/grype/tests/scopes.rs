@@ -18,7 +18,10 @@ fn a_clean_image_scan_covers_the_image_from_the_report() {
     assert_eq!(only_scope(&out), busybox);
     assert!(out.incomplete.is_empty());
     // not the repository's scope, and the report's image wins over the pipeline's
-    assert_ne!(busybox, generator_id("grype", &context().code_scope()));
+    assert_ne!(
+        busybox,
+        generator_id("grype", &context().code_scope().unwrap())
+    );
     let ctx = context().with_image(Some("registry.example/other:1".into()));
     assert_eq!(only_scope(&parse(&bytes, &ctx)), busybox);
 }
@@ -34,7 +37,10 @@ fn a_clean_directory_scan_covers_the_repository() {
     let ctx = context().with_image(Some("registry.example/app:1".into()));
     let out = parse(&serde_json::to_vec(&v).unwrap(), &ctx);
     assert!(out.findings.is_empty());
-    assert_eq!(only_scope(&out), generator_id("grype", &ctx.code_scope()));
+    assert_eq!(
+        only_scope(&out),
+        generator_id("grype", &ctx.code_scope().unwrap())
+    );
 }
 
 #[test]

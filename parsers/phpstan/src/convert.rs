@@ -17,7 +17,7 @@ pub(crate) const TYPE: &str = "Software and Configuration Checks";
 pub(crate) const GENERAL_ERROR: &str = "general error";
 
 pub(crate) fn convert(report: &Report, ctx: &Context) -> Result<ParseOutput, ReportError> {
-    let scope = ctx.code_scope();
+    let scope = ctx.code_scope_for(TOOL.name)?;
     let mut out = ParseOutput::default();
     // the report speaks for the repository, also when it has no errors
     out.cover(&TOOL, &scope);
@@ -48,20 +48,18 @@ pub(crate) fn convert(report: &Report, ctx: &Context) -> Result<ParseOutput, Rep
                 .filter(|s| !s.is_empty());
             let message = m.message.trim();
             let n = equals
-                .entry((
-                    asff_core::id::stable_path(path),
-                    identifier.unwrap_or(""),
-                    message,
-                ))
+                .entry((ctx.source_path(path), identifier.unwrap_or(""), message))
                 .or_insert(0);
             let ordinal = *n;
             *n += 1;
 
             let severity = Severity::of(m.ignorable);
             let tip = m.tip.as_deref().map(str::trim).filter(|t| !t.is_empty());
+            // shown relative to the checkout when it is under it
+            let shown = ctx.relative_path(path).into_owned();
             let location = match m.line {
-                Some(l) => format!("{path}:{l}"),
-                None => path.clone(),
+                Some(l) => format!("{shown}:{l}"),
+                None => shown.clone(),
             };
 
             let mut description = vec![message.to_string(), format!("File: {location}")];
@@ -73,7 +71,7 @@ pub(crate) fn convert(report: &Report, ctx: &Context) -> Result<ParseOutput, Rep
             }
 
             let mut pf = FieldMap::new();
-            pf.insert("phpstan/File".into(), path.clone());
+            pf.insert("phpstan/File".into(), shown.clone());
             if let Some(l) = m.line {
                 pf.insert("phpstan/Line".into(), l.to_string());
             }
@@ -88,7 +86,7 @@ pub(crate) fn convert(report: &Report, ctx: &Context) -> Result<ParseOutput, Rep
             }
 
             let mut other = FieldMap::new();
-            other.insert("Path".into(), path.clone());
+            other.insert("Path".into(), shown.clone());
             if let Some(l) = m.line {
                 other.insert("Line".into(), l.to_string());
             }
@@ -96,7 +94,7 @@ pub(crate) fn convert(report: &Report, ctx: &Context) -> Result<ParseOutput, Rep
             let draft = Draft {
                 identity: vec![
                     readable_key(path, identifier),
-                    asff_core::id::stable_path(path).into_owned(),
+                    ctx.source_path(path).into_owned(),
                     message.to_string(),
                     ordinal.to_string(),
                 ],

@@ -47,7 +47,10 @@
 //! {\"totals\":{\"errors\":1,\"file_errors\":1},\"files\":{\"/app/src/A.php\":{\"errors\":1,\
 //! \"messages\":[{\"message\":\"Undefined variable: $x\",\"line\":7,\"ignorable\":true,\
 //! \"identifier\":\"variable.undefined\"}]}},\"errors\":[\"Ignored error pattern #x# was not matched.\"]}";
-//! let ctx = Context::new("123456789012", "us-east-1")?;
+//! let ctx = Context::new("123456789012", "us-east-1")?.with_pipeline(asff_core::Pipeline {
+//!     repository: Some("https://github.com/org/app.git".into()),
+//!     ..Default::default()
+//! });
 //! let out = asff_phpstan::parse(stdout, &ctx)?;
 //! assert_eq!((out.records, out.findings.len()), (2, 1));
 //! assert_eq!(out.skipped[0].reason, "general error");

@@ -22,7 +22,7 @@ fn a_clean_report_covers_the_repository() {
     assert!(out.findings.is_empty());
     assert_eq!(
         only_scope(&out),
-        generator_id("phpstan", &context().code_scope())
+        generator_id("phpstan", &context().code_scope().unwrap())
     );
     assert!(out.incomplete.is_empty());
 }

@@ -264,7 +264,7 @@ pub fn convert(
                     ));
                 }
             }
-            (None, false) => ctx.code_scope(),
+            (None, false) => ctx.code_scope_for(TOOL.name)?,
         };
         if image.is_some() || !container {
             // the report speaks for the project's scope, also when it has no issues

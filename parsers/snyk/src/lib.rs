@@ -44,7 +44,10 @@
 //!     "exploit": "Proof of Concept", "fixedIn": ["6.5.3"], "upgradePath": [false, "qs@6.5.3"]
 //!   }]
 //! }"#;
-//! let ctx = asff_core::Context::new("123456789012", "us-east-1")?;
+//! let ctx = asff_core::Context::new("123456789012", "us-east-1")?.with_pipeline(asff_core::Pipeline {
+//!     repository: Some("https://github.com/org/app.git".into()),
+//!     ..Default::default()
+//! });
 //! let out = asff_snyk::parse(report, &ctx)?;
 //! let f = &out.findings[0];
 //! assert_eq!(f.title, "Prototype Pollution in qs@6.5.2");

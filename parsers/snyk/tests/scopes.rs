@@ -30,7 +30,7 @@ fn a_clean_project_covers_the_repository() {
     assert!(out.findings.is_empty());
     assert_eq!(
         only_scope(&out),
-        generator_id("snyk", &context().code_scope())
+        generator_id("snyk", &context().code_scope().unwrap())
     );
     assert!(out.incomplete.is_empty(), "{:?}", out.incomplete);
 }
@@ -77,7 +77,7 @@ fn a_project_with_an_error_marks_the_report_incomplete() {
     assert!(out.warnings.contains(&out.incomplete[0]));
     assert_eq!(
         only_scope(&out),
-        generator_id("snyk", &context().code_scope())
+        generator_id("snyk", &context().code_scope().unwrap())
     );
 }
 

@@ -69,7 +69,7 @@ pub(crate) fn convert(
             .as_deref()
             .map(|u| u.trim().trim_end_matches('/').to_string())
             .filter(|u| !u.is_empty()),
-        scope: ctx.code_scope(),
+        scope: ctx.code_scope_for(TOOL.name)?,
         components: HashMap::new(),
         rules: HashMap::new(),
         seen: HashSet::new(),

@@ -64,7 +64,10 @@
 //!      "severity": "MAJOR", "type": "CODE_SMELL", "status": "RESOLVED", "resolution": "WONTFIX"}
 //!   ]
 //! }"#;
-//! let ctx = Context::new("123456789012", "us-east-1")?;
+//! let ctx = Context::new("123456789012", "us-east-1")?.with_pipeline(asff_core::Pipeline {
+//!     repository: Some("https://github.com/org/app.git".into()),
+//!     ..Default::default()
+//! });
 //! let opts = asff_sonarqube::Options { server_url: Some("https://sonar.example.com/".into()) };
 //! let out = asff_sonarqube::parse_with(report, &ctx, &opts)?;
 //! assert_eq!((out.records, out.findings.len()), (2, 1));

@@ -18,7 +18,7 @@ fn a_clean_report_covers_the_repository() {
     assert!(out.findings.is_empty());
     assert_eq!(
         only_scope(&out),
-        generator_id("sonarqube", &context().code_scope())
+        generator_id("sonarqube", &context().code_scope().unwrap())
     );
     assert!(out.incomplete.is_empty(), "{:?}", out.incomplete);
 }

@@ -58,6 +58,7 @@ fn ids_follow_the_site_not_the_repository_or_branch() {
         branch: Some("feature/x".into()),
         commit: None,
         build_id: None,
+        ..Default::default()
     });
     for file in reports() {
         let bytes = testdata(&file);

@@ -434,6 +434,7 @@ pub fn expected_ids_on(tool: asff_parsers::Tool, report: &[u8], branch: &str) ->
             branch: Some(branch.into()),
             commit: Some(COMMIT.into()),
             build_id: Some("expected".into()),
+            ..Default::default()
         });
     let conv = asff_parsers::convert(report, Some(tool), &ctx).expect("the report converts");
     let mut ids: Vec<String> = conv.output.findings.into_iter().map(|f| f.id).collect();

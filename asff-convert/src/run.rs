@@ -195,20 +195,13 @@ const SCOPE_HINT: &str = "pass --repo NAME and --branch NAME to scope them to th
 /// When the report's findings take the pipeline's code scope: where it came from (for the
 /// summary), and the pipeline's notes and fallback as warnings (first, before the parser's).
 fn scope_notes(ctx: &Context, tool: Tool, output: &mut ParseOutput) -> Option<String> {
-    let scope = ctx.code_scope().ok()?;
-    if !output
-        .scopes
-        .contains(&asff_core::id::generator_id(tool.name(), &scope))
-    {
-        return None;
-    }
-    let p = ctx.pipeline();
-    let mut notes: Vec<String> = p.notes().to_vec();
-    if let Some(f) = p.scope_fallback() {
+    let r = ctx.scope_report(tool.name(), &output.scopes)?;
+    let mut notes = r.notes;
+    if let Some(f) = r.fallback {
         notes.push(format!("{f}; {SCOPE_HINT}"));
     }
     output.warnings.splice(0..0, notes);
-    p.scope_origin().map(str::to_string)
+    Some(r.origin)
 }
 
 fn render(args: &Args, ctx: &Context, conv: Conversion) -> Result<Outcome> {

@@ -42,7 +42,9 @@ pub struct PipelineInfo {
 }
 
 impl PipelineInfo {
-    fn resolve(p: Pipeline) -> PipelineInfo {
+    /// Resolves what a caller was given by the rules of [`crate::pipeline`] (what
+    /// [`Context::with_pipeline`] does).
+    pub fn resolve(p: Pipeline) -> PipelineInfo {
         let mut notes = Vec::new();
         let from = |o: &Option<String>| match o {
             Some(o) => format!(" (from {o})"),
@@ -175,6 +177,19 @@ impl PipelineInfo {
     pub fn notes(&self) -> &[String] {
         &self.notes
     }
+}
+
+/// What to tell the reader about the code scope of a report's findings
+/// ([`Context::scope_report`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScopeReport {
+    /// Where the scope came from ([`PipelineInfo::scope_origin`]).
+    pub origin: String,
+    /// Values passed over ([`PipelineInfo::notes`]).
+    pub notes: Vec<String>,
+    /// Set when the scope is a pipeline's or project's, not a repository
+    /// ([`PipelineInfo::scope_fallback`]).
+    pub fallback: Option<String>,
 }
 
 /// Everything a parser needs besides the report.
@@ -318,6 +333,25 @@ impl Context {
     /// them, [`ContextError::NoScope`].
     pub fn code_scope(&self) -> Result<Scope, ContextError> {
         self.pipeline.scope.clone().ok_or(ContextError::NoScope)
+    }
+
+    /// When the findings of `tool` that a report covers ([`crate::ParseOutput::scopes`]) take
+    /// the pipeline's code scope: where it came from and what was passed over, for the reader.
+    /// `None` for reports of other scopes only (an image scan, a ZAP site).
+    pub fn scope_report(
+        &self,
+        tool: &str,
+        covered: &std::collections::BTreeSet<String>,
+    ) -> Option<ScopeReport> {
+        let scope = self.pipeline.scope.as_ref()?;
+        if !covered.contains(&crate::id::generator_id(tool, scope)) {
+            return None;
+        }
+        Some(ScopeReport {
+            origin: self.pipeline.origin.clone().unwrap_or_default(),
+            notes: self.pipeline.notes.clone(),
+            fallback: self.pipeline.fallback.clone(),
+        })
     }
 
     /// [`Context::code_scope`] for a parser of `format`: no scope is a [`ReportError`] at

@@ -56,7 +56,7 @@ pub mod severity;
 pub mod sniff;
 
 pub use build::{build, repository_resource, Draft, ToolInfo};
-pub use context::{Context, ContextError, Pipeline, PipelineInfo, Scope};
+pub use context::{Context, ContextError, Pipeline, PipelineInfo, Scope, ScopeReport};
 pub use fit::FitError;
 pub use model::AwsSecurityFinding;
 pub use policy::SeverityPolicy;

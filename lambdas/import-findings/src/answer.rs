@@ -48,7 +48,13 @@ pub struct Answer {
     pub tool: Option<&'static str>,
     /// Findings the report produced.
     pub findings: usize,
-    /// The parser's warnings (e.g. a report that cannot be complete).
+    /// Where the scope of a code scanner's findings came from (`repository github.com/o/r (from
+    /// source_repository), branch main (from source_branch)`, or the CodePipeline pipeline or
+    /// CodeBuild project when no repository was sent); absent for reports of other scopes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// The parser's warnings (e.g. a report that cannot be complete), after those about the
+    /// scope (context values passed over, a scope that is not a repository).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
     /// Findings imported as ARCHIVED: active in their scope before, absent from this complete
@@ -99,6 +105,7 @@ impl Default for Answer {
             gate: Gate::Fail,
             tool: None,
             findings: 0,
+            scope: None,
             warnings: Vec::new(),
             archived: 0,
             reactivated: 0,

@@ -24,8 +24,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use asff_core::context::normalize_repository;
-use asff_core::{Context, Pipeline};
+use asff_core::{Context, Location, Pipeline, PipelineInfo};
 use asff_hub::{
     import, lifecycle, raw_key, AccountResolver, Archive, FindingSink, ImportOptions, RawKey,
     Retry, StateStore, TokenBucket,
@@ -48,6 +47,9 @@ pub struct Invocation {
     /// The clock of this run: the findings' UpdatedAt/LastObservedAt, the archive key.
     pub now: OffsetDateTime,
 }
+
+/// How to give the scope explicitly, after a warning that the scope is not a repository.
+const SCOPE_HINT: &str = "send source_repository and source_branch to scope them to the repository (in CodePipeline from the source action's variables, e.g. #{SourceVariables.FullRepositoryName} and #{SourceVariables.BranchName}, set on the CodeBuild action)";
 
 /// Time kept back from the invocation's deadline to answer.
 pub const DEADLINE_MARGIN: Duration = Duration::from_secs(5);
@@ -238,20 +240,23 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
         span.record("tool", tool_name);
         answer.tool = tool.as_ref().ok().map(|t| t.name());
 
-        // 3. archive
-        let repository = context.repository.as_deref().map(normalize_repository);
+        // 3. archive (the repository and branch as the pipeline normaliser resolves them: an
+        // artifact ARN is neither)
+        let pipeline = context.pipeline();
+        let resolved = PipelineInfo::resolve(pipeline.clone());
+        let repository = resolved.repository().map(str::to_string);
         let xml = is_xml(&bytes);
         let key = raw_key(&RawKey {
             tool: tool_name,
             repository: repository.as_deref(),
-            branch: context.branch.as_deref(),
-            build_id: context.build_id.as_deref(),
+            branch: resolved.branch(),
+            build_id: resolved.build_id(),
             timestamp: inv.now,
             xml,
         });
         let metadata = self.metadata(
             &context,
-            repository.as_deref(),
+            &resolved,
             tool_name,
             origin,
             source_uri.as_deref(),
@@ -278,7 +283,7 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
             .await
             .map_err(|e| aws_failure(answer.clone(), e))?;
         let ctx = self
-            .context(&account, &context, repository, inv)
+            .context(&account, &context, pipeline, inv)
             .map_err(|m| Failure::new(answer.clone(), Retry::Permanent, "Configuration", m))?;
         let conv = self.parse(tool, &bytes, &ctx, &mut answer)?;
 
@@ -297,6 +302,10 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
         answer: &mut Answer,
     ) -> Result<Conversion, Failure> {
         let conv = asff_parsers::convert(bytes, Some(tool), ctx).map_err(|e| {
+            let error_type = match &e {
+                ConvertError::Report(r) if r.location == Location::Context => "NoScope",
+                _ => "MalformedReport",
+            };
             match &e {
                 // the format only: the location and message may quote the report
                 ConvertError::Report(r) => tracing::error!(
@@ -305,15 +314,19 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
                 ),
                 ConvertError::Detect(_) => tracing::error!("unknown report format"),
             }
-            Failure::new(
-                answer.clone(),
-                Retry::Permanent,
-                "MalformedReport",
-                e.to_string(),
-            )
+            Failure::new(answer.clone(), Retry::Permanent, error_type, e.to_string())
         })?;
         answer.skipped = conv.output.skipped_by_reason();
         answer.warnings = conv.output.warnings.clone();
+        if let Some(r) = ctx.scope_report(conv.tool.name(), &conv.output.scopes) {
+            let mut first = r.notes;
+            if let Some(f) = r.fallback {
+                first.push(format!("{f}; {SCOPE_HINT}"));
+            }
+            tracing::warn!(scope = %r.origin, notes = first.len(), "scope of the findings");
+            answer.warnings.splice(0..0, first);
+            answer.scope = Some(r.origin);
+        }
         answer.count(&conv.output.findings, self.config.fail_on);
         tracing::info!(
             findings = conv.output.findings.len(),
@@ -425,18 +438,12 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
         &self,
         account: &str,
         c: &ReportContext,
-        repository: Option<String>,
+        pipeline: Pipeline,
         inv: &Invocation,
     ) -> Result<Context, String> {
         let ctx = Context::new(account, &self.config.region).map_err(|e| e.to_string())?;
         Ok(ctx
-            .with_pipeline(Pipeline {
-                repository,
-                branch: c.branch.clone(),
-                commit: c.commit.clone(),
-                build_id: c.build_id.clone(),
-                ..Default::default()
-            })
+            .with_pipeline(pipeline)
             .with_image(c.image.clone())
             .with_policy(self.config.policy.clone())
             .with_now(inv.now))
@@ -446,7 +453,7 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
     fn metadata(
         &self,
         c: &ReportContext,
-        repository: Option<&str>,
+        resolved: &PipelineInfo,
         tool: &str,
         origin: &str,
         source_uri: Option<&str>,
@@ -460,10 +467,12 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
         };
         put("tool", Some(tool));
         put("report-type", c.report_type.as_deref());
-        put("repository", repository);
-        put("branch", c.branch.as_deref());
+        put("repository", resolved.repository());
+        put("branch", resolved.branch());
         put("commit", c.commit.as_deref());
-        put("build-id", c.build_id.as_deref());
+        put("build-id", resolved.build_id());
+        put("initiator", c.initiator.as_deref());
+        put("source-root", c.source_root.as_deref());
         put("image", c.image.as_deref());
         put("created-at", c.created_at.as_deref());
         put("region", Some(&self.config.region));

@@ -50,12 +50,18 @@ pub struct ReportContext {
     pub branch: Option<String>,
     pub commit: Option<String>,
     pub build_id: Option<String>,
+    /// CodeBuild's `CODEBUILD_INITIATOR` (`codepipeline/<name>` in a CodePipeline build).
+    pub initiator: Option<String>,
+    /// The checkout directory (`CODEBUILD_SRC_DIR`): file paths under it become relative.
+    pub source_root: Option<String>,
     pub image: Option<String>,
     /// `createdAt` as sent (kept as metadata of the archived report).
     pub created_at: Option<String>,
     /// `lifecycleDryRun` (or the metadata's `lifecycle-dry-run`): report what the finding
     /// lifecycle would archive without archiving it.
     pub dry_run: Option<bool>,
+    /// Where the pipeline parts came from (payload field, metadata, key), for messages.
+    pub origins: asff_core::pipeline::Origins,
 }
 
 impl ReportContext {
@@ -66,11 +72,45 @@ impl ReportContext {
                 a.clone_from(b);
             }
         }
+        fn fill_from_origin(
+            a: &mut Option<String>,
+            ao: &mut Option<String>,
+            b: &Option<String>,
+            bo: &Option<String>,
+        ) {
+            if a.is_none() && b.is_some() {
+                a.clone_from(b);
+                ao.clone_from(bo);
+            }
+        }
+        let (o, oo) = (&mut self.origins, &other.origins);
         fill(&mut self.report_type, &other.report_type);
-        fill(&mut self.repository, &other.repository);
-        fill(&mut self.branch, &other.branch);
+        fill_from_origin(
+            &mut self.repository,
+            &mut o.repository,
+            &other.repository,
+            &oo.repository,
+        );
+        fill_from_origin(&mut self.branch, &mut o.branch, &other.branch, &oo.branch);
         fill(&mut self.commit, &other.commit);
-        fill(&mut self.build_id, &other.build_id);
+        fill_from_origin(
+            &mut self.build_id,
+            &mut o.build_id,
+            &other.build_id,
+            &oo.build_id,
+        );
+        fill_from_origin(
+            &mut self.initiator,
+            &mut o.initiator,
+            &other.initiator,
+            &oo.initiator,
+        );
+        fill_from_origin(
+            &mut self.source_root,
+            &mut o.source_root,
+            &other.source_root,
+            &oo.source_root,
+        );
         fill(&mut self.image, &other.image);
         fill(&mut self.created_at, &other.created_at);
         if self.dry_run.is_none() {
@@ -81,15 +121,52 @@ impl ReportContext {
     /// The context that an object's user metadata gives.
     pub fn from_metadata(m: &BTreeMap<String, String>) -> ReportContext {
         let get = |k: &str| clean(m.get(k).cloned());
-        ReportContext {
+        let c = ReportContext {
             report_type: report_type(get("tool").or_else(|| get("report-type"))),
             repository: get("repository"),
-            branch: get("branch").map(|b| normalize_branch(&b)),
+            branch: get("branch"),
             commit: get("commit"),
             build_id: get("build-id"),
+            initiator: get("initiator"),
+            source_root: get("source-root"),
             image: get("image"),
             created_at: get("created-at"),
             dry_run: get("lifecycle-dry-run").and_then(|v| parse_bool(&v)),
+            origins: Default::default(),
+        };
+        c.with_origins(|part| {
+            let key = match part {
+                "build_id" => "build-id",
+                "source_root" => "source-root",
+                other => other,
+            };
+            format!("the object's metadata {key}")
+        })
+    }
+
+    /// Names where each part present came from: `origin(part)` for `repository`, `branch`,
+    /// `build_id`, `initiator` and `source_root`.
+    fn with_origins(mut self, origin: impl Fn(&'static str) -> String) -> Self {
+        let o = &mut self.origins;
+        let name = |v: &Option<String>, part: &'static str| v.as_ref().map(|_| origin(part));
+        o.repository = name(&self.repository, "repository");
+        o.branch = name(&self.branch, "branch");
+        o.build_id = name(&self.build_id, "build_id");
+        o.initiator = name(&self.initiator, "initiator");
+        o.source_root = name(&self.source_root, "source_root");
+        self
+    }
+
+    /// The pipeline for [`asff_core::Context::with_pipeline`].
+    pub fn pipeline(&self) -> asff_core::Pipeline {
+        asff_core::Pipeline {
+            repository: self.repository.clone(),
+            branch: self.branch.clone(),
+            commit: self.commit.clone(),
+            build_id: self.build_id.clone(),
+            initiator: self.initiator.clone(),
+            source_root: self.source_root.clone(),
+            origins: self.origins.clone(),
         }
     }
 }
@@ -134,6 +211,10 @@ struct Incoming {
     source_commitid: Option<String>,
     #[serde(default, deserialize_with = "lenient_string")]
     build_id: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    initiator: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    source_root: Option<String>,
     #[serde(default, deserialize_with = "lenient_string")]
     image: Option<String>,
     #[serde(default)]
@@ -205,12 +286,6 @@ fn clean(s: Option<String>) -> Option<String> {
     s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
-/// `refs/heads/main` → `main` (CODEBUILD_SOURCE_VERSION may be a ref).
-pub fn normalize_branch(b: &str) -> String {
-    let b = b.trim();
-    b.strip_prefix("refs/heads/").unwrap_or(b).to_string()
-}
-
 /// The report type, `None` when it asks for detection (`auto`, empty).
 fn report_type(s: Option<String>) -> Option<String> {
     clean(s).filter(|t| !t.eq_ignore_ascii_case("auto"))
@@ -238,9 +313,11 @@ impl Event {
         let context = ReportContext {
             report_type: report_type(inc.report_type),
             repository: clean(inc.source_repository),
-            branch: clean(inc.source_branch).map(|b| normalize_branch(&b)),
+            branch: clean(inc.source_branch),
             commit: clean(inc.source_commitid),
             build_id: clean(inc.build_id),
+            initiator: clean(inc.initiator),
+            source_root: clean(inc.source_root),
             image: clean(inc.image),
             created_at: clean(inc.created_at),
             dry_run: match clean(inc.lifecycle_dry_run) {
@@ -249,7 +326,16 @@ impl Event {
                     PayloadError(format!("lifecycleDryRun: {v:?} is not true or false"))
                 })?),
             },
-        };
+            origins: Default::default(),
+        }
+        .with_origins(|part| {
+            match part {
+                "repository" => "source_repository",
+                "branch" => "source_branch",
+                other => other,
+            }
+            .to_string()
+        });
         let uri = clean(inc.report_s3_uri);
         let (source, origin) = match (inc.report, uri) {
             (Some(_), Some(_)) => {
@@ -395,7 +481,7 @@ pub fn context_from_key(key: &str, input_prefix: &str) -> ReportContext {
             c.build_id = Some(build_id.to_string());
         }
     }
-    c
+    c.with_origins(|_| "the object key".to_string())
 }
 
 #[cfg(test)]
@@ -422,7 +508,14 @@ mod tests {
             r.context.report_type.as_deref(),
             Some("OWASP-Dependency-Check")
         );
-        assert_eq!(r.context.branch.as_deref(), Some("main"));
+        assert_eq!(r.context.branch.as_deref(), Some("refs/heads/main"));
+        let p = asff_core::PipelineInfo::resolve(r.context.pipeline());
+        assert_eq!(p.branch(), Some("main"));
+        assert_eq!(p.repository(), Some("github.com/example/app"));
+        assert_eq!(
+            r.context.origins.repository.as_deref(),
+            Some("source_repository")
+        );
         assert_eq!(r.context.build_id.as_deref(), Some("app:1234"));
         // the report's text exactly as sent
         assert_eq!(
@@ -558,7 +651,15 @@ mod tests {
         };
         c.fill_from(&ReportContext::from_metadata(&m));
         assert_eq!(c.report_type.as_deref(), Some("snyk"));
-        assert_eq!(c.branch.as_deref(), Some("dev"));
+        assert_eq!(c.branch.as_deref(), Some("refs/heads/dev"));
+        assert_eq!(
+            asff_core::PipelineInfo::resolve(c.pipeline()).branch(),
+            Some("dev")
+        );
+        assert_eq!(
+            c.origins.branch.as_deref(),
+            Some("the object's metadata branch")
+        );
         assert_eq!(
             c.build_id.as_deref(),
             Some("from-payload"),

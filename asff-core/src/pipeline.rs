@@ -286,7 +286,7 @@ pub fn repository_name(raw: &str) -> Result<String, &'static str> {
     if v.is_empty() {
         Err("empty")
     } else if lower.starts_with("s3://") {
-        Err("an S3 URL (CodePipeline's source artifact, new on every run)")
+        Err("an S3 URL: CodePipeline's source artifact, new on every run")
     } else if lower.starts_with("arn:") {
         Err("an ARN")
     } else if lower.starts_with("file:") || v.starts_with(['/', '.', '~', '\\']) || is_drive(v) {
@@ -324,9 +324,9 @@ pub fn branch_name(raw: &str) -> Result<String, &'static str> {
         };
     }
     if lower.starts_with("arn:") {
-        Err("an ARN (CodePipeline's source artifact, new on every run)")
+        Err("an ARN: CodePipeline's source artifact, new on every run")
     } else if lower.starts_with("s3://") {
-        Err("an S3 URL (CodePipeline's source artifact, new on every run)")
+        Err("an S3 URL: CodePipeline's source artifact, new on every run")
     } else if v.starts_with("refs/pull/")
         || v.starts_with("refs/merge-requests/")
         || v.starts_with("pr/")

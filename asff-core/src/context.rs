@@ -607,4 +607,172 @@ mod tests {
             .unwrap();
         assert_eq!(c.now_rfc3339(), "2024-05-06T05:08:09.123Z");
     }
+
+    fn with(p: Pipeline) -> Context {
+        Context::new("123456789012", "us-east-1")
+            .unwrap()
+            .with_pipeline(p)
+    }
+
+    #[test]
+    fn a_codepipeline_artifact_is_neither_repository_nor_branch() {
+        let ctx = with(Pipeline {
+            repository: Some(
+                "s3://codepipeline-us-east-1-123456789012/app-pipeline/SourceArti/AbC123x.zip"
+                    .into(),
+            ),
+            branch: Some(
+                "arn:aws:s3:::codepipeline-us-east-1-123456789012/app-pipeline/SourceArti/AbC123x"
+                    .into(),
+            ),
+            build_id: Some("app-build:5f8d1c2e".into()),
+            initiator: Some("codepipeline/app-pipeline".into()),
+            origins: Origins {
+                repository: Some("CODEBUILD_SOURCE_REPO_URL".into()),
+                branch: Some("CODEBUILD_SOURCE_VERSION".into()),
+                initiator: Some("CODEBUILD_INITIATOR".into()),
+                ..Default::default()
+            },
+            ..Default::default()
+        });
+        let p = ctx.pipeline();
+        assert_eq!((p.repository(), p.branch()), (None, None));
+        assert_eq!(p.build_id(), Some("app-build:5f8d1c2e"), "still metadata");
+        assert_eq!(
+            ctx.code_scope().unwrap(),
+            Scope::CodePipeline {
+                name: "app-pipeline".into(),
+                branch: None
+            }
+        );
+        assert_eq!(ctx.code_scope().unwrap().key(), "codepipeline:app-pipeline");
+        assert_eq!(p.notes().len(), 2, "{:?}", p.notes());
+        assert!(p.notes()[0].contains("(from CODEBUILD_SOURCE_REPO_URL) is not a repository"));
+        assert!(p.notes()[1].contains("(from CODEBUILD_SOURCE_VERSION) is not a branch"));
+        assert!(p
+            .scope_fallback()
+            .unwrap()
+            .contains("the CodePipeline pipeline \"app-pipeline\" (from CODEBUILD_INITIATOR)"));
+        let r = crate::build::repository_resource(&ctx, Default::default());
+        assert_eq!(
+            (r.kind.as_str(), r.id.as_str()),
+            (
+                "Other",
+                "arn:aws:codepipeline:us-east-1:123456789012:app-pipeline"
+            )
+        );
+    }
+
+    #[test]
+    fn without_a_pipeline_the_codebuild_project_is_the_scope() {
+        let ctx = with(Pipeline {
+            branch: Some("refs/heads/main".into()),
+            build_id: Some("nightly:5f8d1c2e".into()),
+            initiator: Some("jdoe".into()),
+            ..Default::default()
+        });
+        let s = ctx.code_scope().unwrap();
+        assert_eq!(s.key(), "codebuild:nightly@main");
+        let r = crate::build::repository_resource(&ctx, Default::default());
+        assert_eq!(r.kind, "AwsCodeBuildProject");
+        assert_eq!(
+            r.id,
+            "arn:aws:codebuild:us-east-1:123456789012:project/nightly"
+        );
+    }
+
+    #[test]
+    fn nothing_known_is_no_scope() {
+        for p in [
+            Pipeline::default(),
+            Pipeline {
+                repository: Some("  ".into()),
+                branch: Some("main".into()),
+                build_id: Some("42".into()),
+                commit: Some("abc".into()),
+                ..Default::default()
+            },
+        ] {
+            let ctx = with(p);
+            assert_eq!(ctx.code_scope(), Err(ContextError::NoScope));
+            let e = ctx.code_scope_for("phpstan").unwrap_err();
+            assert_eq!(e.location, crate::Location::Context);
+            assert!(
+                e.to_string()
+                    .starts_with("phpstan report: no scope for the findings"),
+                "{e}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_repository_wins_and_is_normalised() {
+        let ctx = with(Pipeline {
+            repository: Some("https://token:x@github.com/acme/shop.git".into()),
+            branch: Some("refs/heads/feature/cart".into()),
+            initiator: Some("codepipeline/p".into()),
+            build_id: Some("b:1".into()),
+            ..Default::default()
+        });
+        assert_eq!(
+            ctx.code_scope().unwrap().key(),
+            "github.com/acme/shop@feature/cart"
+        );
+        assert!(ctx.pipeline().scope_fallback().is_none());
+        assert!(ctx.pipeline().notes().is_empty());
+        assert_eq!(
+            ctx.pipeline().scope_origin(),
+            Some("repository github.com/acme/shop, branch feature/cart")
+        );
+    }
+
+    #[test]
+    fn source_paths() {
+        let ctx = with(Pipeline {
+            repository: Some("r".into()),
+            source_root: Some("/home/runner/work/shop/shop".into()),
+            ..Default::default()
+        });
+        assert_eq!(
+            ctx.source_path("/home/runner/work/shop/shop/src/A.php"),
+            "src/A.php"
+        );
+        assert_eq!(
+            ctx.relative_path("/home/runner/work/shop/shop/src/A.php"),
+            "src/A.php"
+        );
+        assert_eq!(ctx.source_path("./src/A.php"), "src/A.php");
+        assert_eq!(ctx.relative_path("/opt/other/A.php"), "/opt/other/A.php");
+        assert_eq!(
+            ctx.source_path("/codebuild/output/src123/src/A.php"),
+            "/codebuild/output/src/src/A.php",
+            "outside the root: CodeBuild's per-build directory still dropped"
+        );
+        assert_eq!(
+            ctx.relative_path("/codebuild/output/src123/src/A.php"),
+            "/codebuild/output/src123/src/A.php",
+            "resources show the path as reported"
+        );
+    }
+
+    #[test]
+    fn scope_reports_only_for_reports_of_the_code_scope() {
+        let ctx = with(Pipeline {
+            build_id: Some("nightly:1".into()),
+            ..Default::default()
+        });
+        let scope = ctx.code_scope().unwrap();
+        let covered: std::collections::BTreeSet<String> =
+            [crate::id::generator_id("phpstan", &scope)].into();
+        let r = ctx.scope_report("phpstan", &covered).unwrap();
+        assert!(r.fallback.is_some());
+        assert!(
+            r.origin.contains("CodeBuild project \"nightly\""),
+            "{}",
+            r.origin
+        );
+        let image: std::collections::BTreeSet<String> =
+            [crate::id::generator_id("grype", &Scope::image("alpine:3"))].into();
+        assert_eq!(ctx.scope_report("grype", &image), None);
+    }
 }

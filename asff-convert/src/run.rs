@@ -105,9 +105,7 @@ pub fn run(args: &Args, stdin: &mut dyn Read) -> Result<Outcome> {
     let ctx = context(args)?;
     let tool = format(args)?;
     let bytes = read_input(&args.input, stdin, args.max_report_size)?;
-    let opts = asff_parsers::Options {
-        sonar_url: args.sonar_url.clone(),
-    };
+    let opts = asff_parsers::Options::default().with_sonar_url(args.sonar_url.clone());
     // the size was checked while reading; the facade's default limit must not undercut it
     let limits = asff_parsers::Limits {
         max_report_bytes: args.max_report_size,

@@ -52,6 +52,7 @@ pub mod model;
 pub mod pipeline;
 pub mod policy;
 pub mod report;
+pub mod scanner;
 pub mod severity;
 pub mod sniff;
 
@@ -61,4 +62,5 @@ pub use fit::FitError;
 pub use model::AwsSecurityFinding;
 pub use policy::SeverityPolicy;
 pub use report::{Location, ParseOutput, ReportError, Skipped};
+pub use scanner::{ScanOptions, Scanner};
 pub use severity::Label;

@@ -498,12 +498,14 @@ fn resolve_tool(c: &ReportContext, bytes: &[u8]) -> Result<Tool, (&'static str, 
             (
                 "UnknownReportType",
                 format!(
-                    "reportType {t:?} is not one of OWASP-Dependency-Check, SONAR-QUBE, PHPStan, OWASP-Zap, ANCHORE, SNYK, ECR, {} (or leave it out to detect the format)",
+                    "reportType {t:?} is not one of {}, {} (or leave it out to detect the format)",
+                    asff_parsers::alias_names().join(", "),
                     asff_parsers::tool_names().join(", ")
                 ),
             )
         }),
-        None => asff_parsers::detect(bytes).map_err(|e| ("UnknownFormat", format!("{e}; or set reportType"))),
+        None => asff_parsers::detect(bytes)
+            .map_err(|e| ("UnknownFormat", format!("{e}; or set reportType"))),
     }
 }
 

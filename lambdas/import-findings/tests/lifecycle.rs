@@ -18,7 +18,6 @@ use asff_hub::{
     AwsError, BatchOutcome, FindingSink, Loaded, Precondition, S3StateStore, Saved,
     SecurityHubSink, StateError, StateStore,
 };
-use asff_parsers::Tool;
 use aws_sdk_s3::types::ServerSideEncryption;
 use aws_sdk_securityhub::types::RecordState;
 use common::*;
@@ -65,7 +64,7 @@ fn report_b() -> Vec<u8> {
 }
 
 fn ids(report: &[u8]) -> BTreeSet<String> {
-    expected_ids(Tool::PhpStan, report).into_iter().collect()
+    expected_ids(tool("phpstan"), report).into_iter().collect()
 }
 
 fn at(t: OffsetDateTime, id: &str) -> Invocation {
@@ -412,7 +411,7 @@ async fn another_scope_is_untouched() {
     let r = h.handle(&send(&b, "b:2"), &at(T2, "r2")).await.unwrap();
     assert_eq!(r.archived, 3);
     let in_hub = hub(&env).await;
-    let dev_ids = expected_ids_on(Tool::PhpStan, &a, "dev");
+    let dev_ids = expected_ids_on(tool("phpstan"), &a, "dev");
     assert_eq!(dev_ids.len(), 10);
     for id in &dev_ids {
         assert!(!ids(&a).contains(id), "another scope, other Ids");
@@ -592,7 +591,9 @@ async fn a_clean_image_scan_archives_its_image_and_leaves_the_repository_alone()
         .await
         .unwrap();
     let image_scan = asff_testkit::testdata("grype/defectdojo-check_all_fields.json");
-    let image_ids: BTreeSet<String> = expected_ids(Tool::Grype, &image_scan).into_iter().collect();
+    let image_ids: BTreeSet<String> = expected_ids(tool("grype"), &image_scan)
+        .into_iter()
+        .collect();
     assert!(!image_ids.is_empty());
     h.handle(&payload(Some("grype"), &image_scan, "b:2"), &at(T1, "r2"))
         .await

@@ -8,7 +8,6 @@ use std::sync::Mutex;
 
 use asff_core::AwsSecurityFinding;
 use asff_hub::{AwsError, BatchOutcome, FindingSink, Retry, SecurityHubSink};
-use asff_parsers::Tool;
 use aws_sdk_s3::types::ServerSideEncryption;
 use common::*;
 use import_findings::{Answer, Failure, Gate, Invocation};
@@ -19,7 +18,7 @@ fn inv(id: &str) -> Invocation {
 
 /// Runs one CodeBuild payload with a real report and checks everything: the answer, the
 /// findings in Security Hub, the raw report in S3 with its encryption and metadata.
-async fn codebuild_report(report_type: Option<&str>, tool: Tool, file: &str) {
+async fn codebuild_report(report_type: Option<&str>, tool: asff_parsers::Tool, file: &str) {
     let env = Env::start().await;
     let report = asff_testkit::testdata(file);
     let expected = expected_ids(tool, &report);
@@ -116,7 +115,7 @@ async fn codebuild_report(report_type: Option<&str>, tool: Tool, file: &str) {
 async fn codebuild_owasp_dependency_check_json() {
     codebuild_report(
         Some("OWASP-Dependency-Check"),
-        Tool::DependencyCheck,
+        tool("dependency-check"),
         "dependency-check/dc-7.4.4-schemaspy-maven-plugin.json",
     )
     .await;
@@ -126,7 +125,7 @@ async fn codebuild_owasp_dependency_check_json() {
 async fn codebuild_owasp_dependency_check_xml_as_a_string() {
     codebuild_report(
         Some("OWASP-Dependency-Check"),
-        Tool::DependencyCheck,
+        tool("dependency-check"),
         "dependency-check/defectdojo-multiple_vulnerabilities_has_multiple_findings.xml",
     )
     .await;
@@ -136,7 +135,7 @@ async fn codebuild_owasp_dependency_check_xml_as_a_string() {
 async fn codebuild_sonar_qube() {
     codebuild_report(
         Some("SONAR-QUBE"),
-        Tool::SonarQube,
+        tool("sonarqube"),
         "sonarqube/defectdojo-findings_over_api.json",
     )
     .await;
@@ -146,7 +145,7 @@ async fn codebuild_sonar_qube() {
 async fn codebuild_phpstan() {
     codebuild_report(
         Some("PHPStan"),
-        Tool::PhpStan,
+        tool("phpstan"),
         "phpstan/phpstan-2.1.42-maphapay-backoffice.json",
     )
     .await;
@@ -156,7 +155,7 @@ async fn codebuild_phpstan() {
 async fn codebuild_owasp_zap_xml_as_a_string() {
     codebuild_report(
         Some("OWASP-Zap"),
-        Tool::Zap,
+        tool("zap"),
         "zap/defectdojo-0_zap_sample.xml",
     )
     .await;
@@ -166,7 +165,7 @@ async fn codebuild_owasp_zap_xml_as_a_string() {
 async fn codebuild_owasp_zap_json() {
     codebuild_report(
         Some("OWASP-Zap"),
-        Tool::Zap,
+        tool("zap"),
         "zap/zap-2.12.0-traditional-json-bcgov-pipeline-templates.json",
     )
     .await;
@@ -176,7 +175,7 @@ async fn codebuild_owasp_zap_json() {
 async fn codebuild_anchore() {
     codebuild_report(
         Some("ANCHORE"),
-        Tool::Anchore,
+        tool("anchore"),
         "anchore/defectdojo-engine-many_vulns.json",
     )
     .await;
@@ -186,7 +185,7 @@ async fn codebuild_anchore() {
 async fn codebuild_snyk() {
     codebuild_report(
         Some("SNYK"),
-        Tool::Snyk,
+        tool("snyk"),
         "snyk/defectdojo-single_project_one_vuln.json",
     )
     .await;
@@ -196,7 +195,7 @@ async fn codebuild_snyk() {
 async fn codebuild_ecr() {
     codebuild_report(
         Some("ECR"),
-        Tool::Ecr,
+        tool("ecr"),
         "ecr/ecr-enhanced-aws-apiref-example-repaired.json",
     )
     .await;
@@ -206,7 +205,7 @@ async fn codebuild_ecr() {
 async fn codebuild_our_tool_name_grype() {
     codebuild_report(
         Some("grype"),
-        Tool::Grype,
+        tool("grype"),
         "grype/defectdojo-fix_available.json",
     )
     .await;
@@ -216,7 +215,7 @@ async fn codebuild_our_tool_name_grype() {
 async fn codebuild_without_report_type_detects_the_format() {
     codebuild_report(
         None,
-        Tool::DependencyCheck,
+        tool("dependency-check"),
         "dependency-check/dc-12.1.1-cvssv4.json",
     )
     .await;
@@ -258,7 +257,7 @@ impl FindingSink for Counting {
 async fn more_than_100_findings_go_in_requests_of_at_most_100() {
     let env = Env::start().await;
     let report = big_phpstan_report(3);
-    let expected = expected_ids(Tool::PhpStan, &report);
+    let expected = expected_ids(tool("phpstan"), &report);
     assert!(expected.len() > 200, "{}", expected.len());
     let sink = Counting {
         inner: env.real_sink(),
@@ -282,7 +281,7 @@ async fn more_than_100_findings_go_in_requests_of_at_most_100() {
 async fn the_same_report_twice_makes_no_duplicates() {
     let env = Env::start().await;
     let report = asff_testkit::testdata("dependency-check/dc-7.4.4-schemaspy-maven-plugin.json");
-    let expected = expected_ids(Tool::DependencyCheck, &report);
+    let expected = expected_ids(tool("dependency-check"), &report);
     let h = env.handler(env.config(&[]));
     let first = h
         .handle(
@@ -315,7 +314,7 @@ async fn the_same_report_twice_makes_no_duplicates() {
 async fn a_report_referenced_by_s3_uri() {
     let env = Env::start().await;
     let report = asff_testkit::testdata("dependency-check/dc-7.4.4-schemaspy-maven-plugin.json");
-    let expected = expected_ids(Tool::DependencyCheck, &report);
+    let expected = expected_ids(tool("dependency-check"), &report);
     env.upload(
         "incoming/big/report.json",
         &report,
@@ -372,7 +371,7 @@ fn notification(key_encoded: &str) -> String {
 async fn an_s3_notification_with_the_context_in_metadata() {
     let env = Env::start().await;
     let report = asff_testkit::testdata("grype/defectdojo-fix_available.json");
-    let expected = expected_ids(Tool::Grype, &report);
+    let expected = expected_ids(tool("grype"), &report);
     env.upload(
         "incoming/auto/scan result.json",
         &report,
@@ -406,7 +405,7 @@ async fn an_s3_notification_with_the_context_in_metadata() {
 async fn an_s3_notification_with_the_context_in_the_key() {
     let env = Env::start().await;
     let report = asff_testkit::testdata("dependency-check/dc-7.4.4-schemaspy-maven-plugin.json");
-    let expected = expected_ids(Tool::DependencyCheck, &report);
+    let expected = expected_ids(tool("dependency-check"), &report);
     let key = "incoming/dependency-check/github.com/example/app/main/build:7/report.json";
     env.upload(key, &report, &[]).await;
     let h = env.handler(env.config(&[]));
@@ -542,7 +541,7 @@ impl FindingSink for Mangling {
 async fn findings_security_hub_rejects_are_in_the_answer_and_the_function_error() {
     let env = Env::start().await;
     let report = big_phpstan_report(2);
-    let expected = expected_ids(Tool::PhpStan, &report);
+    let expected = expected_ids(tool("phpstan"), &report);
     let sink = Mangling {
         inner: env.real_sink(),
         mangled: Mutex::new(Vec::new()),

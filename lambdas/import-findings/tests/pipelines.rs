@@ -7,7 +7,6 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use asff_parsers::Tool;
 use aws_sdk_securityhub::types::RecordState;
 use common::*;
 use import_findings::{Failure, Invocation};
@@ -146,7 +145,7 @@ async fn pipeline_variables_scope_the_findings_to_the_repository() {
             source_root: Some(REAL_ROOT.into()),
             ..Default::default()
         });
-    let conv = asff_parsers::convert(&asff_testkit::testdata(REAL), Some(Tool::PhpStan), &ctx)
+    let conv = asff_parsers::convert(&asff_testkit::testdata(REAL), Some(tool("phpstan")), &ctx)
         .expect("converts");
     assert_eq!(
         distinct(hub.iter().filter_map(|f| f.id().map(str::to_string))),

@@ -9,7 +9,6 @@ use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use asff_parsers::Tool;
 use common::*;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
@@ -186,7 +185,7 @@ async fn read_body(
 async fn the_binary_serves_invocations_through_the_runtime_api() {
     let env = Env::start().await;
     let report = asff_testkit::testdata("dependency-check/dc-7.4.4-schemaspy-maven-plugin.json");
-    let expected = expected_ids(Tool::DependencyCheck, &report);
+    let expected = expected_ids(tool("dependency-check"), &report);
     let good = payload(Some("OWASP-Dependency-Check"), &report, "app-build:77");
     let truncated = &report[..report.len() / 3];
     let malformed = payload_as_string(Some("OWASP-Dependency-Check"), truncated, "app-build:78");

@@ -117,3 +117,9 @@ pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
         ))
     }
 }
+
+asff_core::scanner!(
+    /// The scanner of anchore-cli `image vuln` and anchorectl JSON.
+    Anchore,
+    aliases: ["ANCHORE"]
+);

@@ -1,8 +1,9 @@
 //! One entry point for every supported scanner: detect the format of a report and convert it to
 //! ASFF findings.
 //!
-//! Each tool is a variant of [`Tool`] behind a cargo feature of the same name (all on by
-//! default). [`detect`] looks at the content; [`convert`] detects (unless told the tool),
+//! Each tool crate implements [`asff_core::Scanner`]; the registry here holds one line per
+//! tool, behind a cargo feature of the tool's name (all on by default), and [`Tool::ALL`] is
+//! what it registered. [`detect`] looks at the content; [`convert`] detects (unless told the tool),
 //! parses, and checks that every record of the report was emitted or skipped.
 //!
 //! ```
@@ -16,7 +17,7 @@
 //! let report = br#"{"totals":{"errors":0,"file_errors":0},"files":[],"errors":[]}"#;
 //! # #[cfg(feature = "phpstan")] {
 //! let conv = convert(report, None, &ctx)?;
-//! assert_eq!(conv.tool, Tool::PhpStan);
+//! assert_eq!(conv.tool.name(), "phpstan");
 //! assert!(conv.output.findings.is_empty());
 //! # }
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -35,72 +36,60 @@
 
 use std::fmt;
 
+use asff_core::scanner::{ScanOptions, Scanner};
 use asff_core::sniff::{sniff, Sniff};
 use asff_core::{Context, ParseOutput, ReportError, ToolInfo};
 
-/// A scanner whose reports we convert.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Tool {
-    #[cfg(feature = "dependency-check")]
-    DependencyCheck,
-    #[cfg(feature = "sonarqube")]
-    SonarQube,
-    #[cfg(feature = "phpstan")]
-    PhpStan,
-    #[cfg(feature = "anchore")]
-    Anchore,
-    #[cfg(feature = "grype")]
-    Grype,
-    #[cfg(feature = "snyk")]
-    Snyk,
-    #[cfg(feature = "ecr")]
-    Ecr,
-    #[cfg(feature = "zap")]
-    Zap,
+/// Registers the scanners: one line per tool, behind the cargo feature of its name.
+macro_rules! registry {
+    ($($feature:literal => $scanner:expr),* $(,)?) => {
+        /// Every tool compiled in, in detection order.
+        const REGISTRY: &[Tool] = &[$(#[cfg(feature = $feature)] Tool(&$scanner),)*];
+    };
+}
+
+registry! {
+    "dependency-check" => asff_dependency_check::DependencyCheck,
+    "sonarqube" => asff_sonarqube::SonarQube,
+    "phpstan" => asff_phpstan::PhpStan,
+    "anchore" => asff_anchore::Anchore,
+    "grype" => asff_grype::Grype,
+    "snyk" => asff_snyk::Snyk,
+    "ecr" => asff_ecr::Ecr,
+    "zap" => asff_zap::Zap,
+}
+
+/// A scanner whose reports we convert: one of [`Tool::ALL`], the tools compiled in.
+#[derive(Clone, Copy)]
+pub struct Tool(&'static dyn Scanner);
+
+impl PartialEq for Tool {
+    fn eq(&self, other: &Tool) -> bool {
+        self.name() == other.name()
+    }
+}
+
+impl Eq for Tool {}
+
+impl std::hash::Hash for Tool {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.name().hash(h);
+    }
+}
+
+impl fmt::Debug for Tool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Tool({:?})", self.name())
+    }
 }
 
 impl Tool {
     /// Every tool compiled in, in detection order.
-    pub const ALL: &'static [Tool] = &[
-        #[cfg(feature = "dependency-check")]
-        Tool::DependencyCheck,
-        #[cfg(feature = "sonarqube")]
-        Tool::SonarQube,
-        #[cfg(feature = "phpstan")]
-        Tool::PhpStan,
-        #[cfg(feature = "anchore")]
-        Tool::Anchore,
-        #[cfg(feature = "grype")]
-        Tool::Grype,
-        #[cfg(feature = "snyk")]
-        Tool::Snyk,
-        #[cfg(feature = "ecr")]
-        Tool::Ecr,
-        #[cfg(feature = "zap")]
-        Tool::Zap,
-    ];
+    pub const ALL: &'static [Tool] = REGISTRY;
 
     /// The tool's identity: its stable name and the names shown in Security Hub.
     pub fn info(self) -> ToolInfo {
-        match self {
-            #[cfg(feature = "dependency-check")]
-            Tool::DependencyCheck => asff_dependency_check::TOOL,
-            #[cfg(feature = "sonarqube")]
-            Tool::SonarQube => asff_sonarqube::TOOL,
-            #[cfg(feature = "phpstan")]
-            Tool::PhpStan => asff_phpstan::TOOL,
-            #[cfg(feature = "anchore")]
-            Tool::Anchore => asff_anchore::TOOL,
-            #[cfg(feature = "grype")]
-            Tool::Grype => asff_grype::TOOL,
-            #[cfg(feature = "snyk")]
-            Tool::Snyk => asff_snyk::TOOL,
-            #[cfg(feature = "ecr")]
-            Tool::Ecr => asff_ecr::TOOL,
-            #[cfg(feature = "zap")]
-            Tool::Zap => asff_zap::TOOL,
-        }
+        self.0.info()
     }
 
     /// The stable name (`dependency-check`, `zap`, …): used by `--format`, in Ids and policies.
@@ -108,56 +97,24 @@ impl Tool {
         self.info().name
     }
 
-    /// A tool by its stable name, or by the `reportType` that existing CodeBuild buildspecs send
-    /// (`OWASP-Dependency-Check`, `SONAR-QUBE`, `PHPStan`, `OWASP-Zap`, `ANCHORE`, `SNYK`, `ECR`).
+    /// The other names callers give the tool (the `reportType` of existing CodeBuild
+    /// buildspecs: `OWASP-Dependency-Check`, `SONAR-QUBE`, …).
+    pub fn aliases(self) -> &'static [&'static str] {
+        self.0.aliases()
+    }
+
+    /// A tool by its stable name or one of its [aliases](Tool::aliases), in any case.
     pub fn from_name(name: &str) -> Option<Tool> {
         let name = name.trim();
-        if let Some(t) = Tool::ALL
-            .iter()
-            .copied()
-            .find(|t| t.name().eq_ignore_ascii_case(name))
-        {
-            return Some(t);
-        }
-        match name {
-            #[cfg(feature = "dependency-check")]
-            "OWASP-Dependency-Check" => Some(Tool::DependencyCheck),
-            #[cfg(feature = "sonarqube")]
-            "SONAR-QUBE" => Some(Tool::SonarQube),
-            #[cfg(feature = "phpstan")]
-            "PHPStan" => Some(Tool::PhpStan),
-            #[cfg(feature = "zap")]
-            "OWASP-Zap" => Some(Tool::Zap),
-            #[cfg(feature = "anchore")]
-            "ANCHORE" => Some(Tool::Anchore),
-            #[cfg(feature = "snyk")]
-            "SNYK" => Some(Tool::Snyk),
-            #[cfg(feature = "ecr")]
-            "ECR" => Some(Tool::Ecr),
-            _ => None,
-        }
+        Tool::ALL.iter().copied().find(|t| {
+            t.name().eq_ignore_ascii_case(name)
+                || t.aliases().iter().any(|a| a.eq_ignore_ascii_case(name))
+        })
     }
 
     /// Whether a sniffed report looks like this tool's.
     pub fn detects(self, sniff: &Sniff) -> bool {
-        match self {
-            #[cfg(feature = "dependency-check")]
-            Tool::DependencyCheck => asff_dependency_check::detect(sniff),
-            #[cfg(feature = "sonarqube")]
-            Tool::SonarQube => asff_sonarqube::detect(sniff),
-            #[cfg(feature = "phpstan")]
-            Tool::PhpStan => asff_phpstan::detect(sniff),
-            #[cfg(feature = "anchore")]
-            Tool::Anchore => asff_anchore::detect(sniff),
-            #[cfg(feature = "grype")]
-            Tool::Grype => asff_grype::detect(sniff),
-            #[cfg(feature = "snyk")]
-            Tool::Snyk => asff_snyk::detect(sniff),
-            #[cfg(feature = "ecr")]
-            Tool::Ecr => asff_ecr::detect(sniff),
-            #[cfg(feature = "zap")]
-            Tool::Zap => asff_zap::detect(sniff),
-        }
+        self.0.detect(sniff)
     }
 
     /// Parses a report of this tool with options.
@@ -167,42 +124,12 @@ impl Tool {
         ctx: &Context,
         options: &Options,
     ) -> Result<ParseOutput, ReportError> {
-        match self {
-            #[cfg(feature = "sonarqube")]
-            Tool::SonarQube => asff_sonarqube::parse_with(
-                bytes,
-                ctx,
-                &asff_sonarqube::Options {
-                    server_url: options.sonar_url.clone(),
-                },
-            ),
-            _ => {
-                let _ = options;
-                self.parse(bytes, ctx)
-            }
-        }
+        self.0.parse(bytes, ctx, options)
     }
 
     /// Parses a report of this tool.
     pub fn parse(self, bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
-        match self {
-            #[cfg(feature = "dependency-check")]
-            Tool::DependencyCheck => asff_dependency_check::parse(bytes, ctx),
-            #[cfg(feature = "sonarqube")]
-            Tool::SonarQube => asff_sonarqube::parse(bytes, ctx),
-            #[cfg(feature = "phpstan")]
-            Tool::PhpStan => asff_phpstan::parse(bytes, ctx),
-            #[cfg(feature = "anchore")]
-            Tool::Anchore => asff_anchore::parse(bytes, ctx),
-            #[cfg(feature = "grype")]
-            Tool::Grype => asff_grype::parse(bytes, ctx),
-            #[cfg(feature = "snyk")]
-            Tool::Snyk => asff_snyk::parse(bytes, ctx),
-            #[cfg(feature = "ecr")]
-            Tool::Ecr => asff_ecr::parse(bytes, ctx),
-            #[cfg(feature = "zap")]
-            Tool::Zap => asff_zap::parse(bytes, ctx),
-        }
+        self.parse_with(bytes, ctx, &Options::default())
     }
 }
 
@@ -210,6 +137,15 @@ impl fmt::Display for Tool {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }
+}
+
+/// Every name [`Tool::from_name`] takes besides the tools' own: the aliases (CodeBuild's
+/// `reportType` names), for messages.
+pub fn alias_names() -> Vec<&'static str> {
+    Tool::ALL
+        .iter()
+        .flat_map(|t| t.aliases().iter().copied())
+        .collect()
 }
 
 /// The names of every tool compiled in, for messages and `--format`.
@@ -270,11 +206,7 @@ pub struct Conversion {
 }
 
 /// Options some tools take besides the context.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Options {
-    /// SonarQube's server base URL, for a SourceUrl back to each issue and hotspot.
-    pub sonar_url: Option<String>,
-}
+pub type Options = ScanOptions;
 
 /// Converts a report: detects the tool unless given, parses, and checks that every record was
 /// emitted or skipped.

@@ -148,3 +148,9 @@ pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
     );
     convert::convert(&report, Syntax::Json, ctx)
 }
+
+asff_core::scanner!(
+    /// The scanner of OWASP Dependency-Check JSON and XML reports.
+    DependencyCheck,
+    aliases: ["OWASP-Dependency-Check"]
+);

@@ -106,3 +106,9 @@ pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
     }
     convert::convert(envelope, ctx)
 }
+
+asff_core::scanner!(
+    /// The scanner of `aws ecr describe-image-scan-findings` output.
+    Ecr,
+    aliases: ["ECR"]
+);

@@ -99,3 +99,9 @@ pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
     let doc: model::Document = parse_json(TOOL.name, bytes)?;
     convert::convert(doc, ctx)
 }
+
+asff_core::scanner!(
+    /// The scanner of Grype JSON (`grype -o json`).
+    Grype,
+    aliases: []
+);

@@ -129,3 +129,9 @@ pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
     );
     Ok(out)
 }
+
+asff_core::scanner!(
+    /// The scanner of PHPStan's `--error-format=json` output.
+    PhpStan,
+    aliases: ["PHPStan"]
+);

@@ -132,3 +132,9 @@ pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
     }
     convert::convert(&projects, array, ctx)
 }
+
+asff_core::scanner!(
+    /// The scanner of `snyk test --json` and `snyk container test --json` output.
+    Snyk,
+    aliases: ["SNYK"]
+);

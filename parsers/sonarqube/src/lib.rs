@@ -155,3 +155,33 @@ pub fn parse_with(
     );
     Ok(out)
 }
+
+/// The scanner of SonarQube's `api/issues/search` and `api/hotspots/search` responses.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SonarQube;
+
+impl asff_core::Scanner for SonarQube {
+    fn info(&self) -> ToolInfo {
+        TOOL
+    }
+    fn aliases(&self) -> &'static [&'static str] {
+        &["SONAR-QUBE"]
+    }
+    fn detect(&self, sniff: &Sniff) -> bool {
+        detect(sniff)
+    }
+    fn parse(
+        &self,
+        bytes: &[u8],
+        ctx: &Context,
+        options: &asff_core::ScanOptions,
+    ) -> Result<ParseOutput, ReportError> {
+        parse_with(
+            bytes,
+            ctx,
+            &Options {
+                server_url: options.sonar_url.clone(),
+            },
+        )
+    }
+}

@@ -124,3 +124,9 @@ pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
     );
     Ok(out)
 }
+
+asff_core::scanner!(
+    /// The scanner of OWASP ZAP reports (JSON, JSON-plus, XML, XML-plus).
+    Zap,
+    aliases: ["OWASP-Zap"]
+);

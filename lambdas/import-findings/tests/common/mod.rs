@@ -450,3 +450,8 @@ pub fn sorted_ids(fs: &[aws_sdk_securityhub::types::AwsSecurityFinding]) -> Vec<
     ids.sort();
     ids
 }
+
+/// A registered tool by name.
+pub fn tool(name: &str) -> asff_parsers::Tool {
+    asff_parsers::Tool::from_name(name).unwrap_or_else(|| panic!("no tool {name:?} registered"))
+}

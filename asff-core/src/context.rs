@@ -488,23 +488,23 @@ fn with_branch(key: String, branch: &Option<String>) -> String {
 /// both become `github.com/org/repo`.
 pub fn normalize_repository(repo: &str) -> String {
     let mut s = repo.trim();
-    if let Some(i) = s.find("://") {
-        s = &s[i + 3..];
+    if let Some((_, rest)) = s.split_once("://") {
+        s = rest;
     }
-    if let Some(at) = s.find('@') {
+    if let Some((user, rest)) = s.split_once('@') {
         // credentials or the ssh user, before the host
-        if !s[..at].contains('/') {
-            s = &s[at + 1..];
+        if !user.contains('/') {
+            s = rest;
         }
     }
     let s = s.trim_end_matches('/');
     let s = s.strip_suffix(".git").unwrap_or(s);
     // scp-like `host:org/repo`
-    let out = match s.find(':') {
-        Some(i)
-            if !s[..i].contains('/') && !s[i + 1..].starts_with(|c: char| c.is_ascii_digit()) =>
+    let out = match s.split_once(':') {
+        Some((host, path))
+            if !host.contains('/') && !path.starts_with(|c: char| c.is_ascii_digit()) =>
         {
-            format!("{}/{}", &s[..i], &s[i + 1..])
+            format!("{host}/{path}")
         }
         _ => s.to_string(),
     };
@@ -520,8 +520,8 @@ pub fn normalize_repository(repo: &str) -> String {
 pub fn image_repository(reference: &str) -> String {
     let r = reference.trim();
     let r = r.split('@').next().unwrap_or(r);
-    match r.rfind(':') {
-        Some(i) if !r[i..].contains('/') => r[..i].to_string(),
+    match r.rsplit_once(':') {
+        Some((repository, tag)) if !tag.contains('/') => repository.to_string(),
         _ => r.to_string(),
     }
 }
@@ -530,8 +530,8 @@ pub fn image_repository(reference: &str) -> String {
 pub fn image_tag(reference: &str) -> Option<String> {
     let r = reference.trim();
     let r = r.split('@').next().unwrap_or(r);
-    match r.rfind(':') {
-        Some(i) if !r[i..].contains('/') => Some(r[i + 1..].to_string()),
+    match r.rsplit_once(':') {
+        Some((_, tag)) if !tag.contains('/') => Some(tag.to_string()),
         _ => None,
     }
 }

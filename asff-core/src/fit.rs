@@ -57,7 +57,7 @@ pub fn truncate_chars(s: &str, max: usize) -> Option<String> {
         None => None,
         Some(_) => {
             let end = s.char_indices().nth(max - 1).map_or(s.len(), |(i, _)| i);
-            Some(format!("{}…", &s[..end]))
+            Some(format!("{}…", s.get(..end).unwrap_or(s)))
         }
     }
 }
@@ -71,7 +71,7 @@ pub fn truncate_bytes(s: &str, max: usize) -> &str {
     while !s.is_char_boundary(end) {
         end -= 1;
     }
-    &s[..end]
+    s.get(..end).unwrap_or_default()
 }
 
 /// Whether `t` is a finding type of the ASFF taxonomy: `Namespace[/Category[/Classifier]]`

@@ -72,8 +72,11 @@ pub fn stable_path(path: &str) -> std::borrow::Cow<'_, str> {
     for prefix in ["/codebuild/output/src", "/tmp/src"] {
         if let Some(rest) = path.strip_prefix(prefix) {
             let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-            if digits > 0 && rest.get(digits..).is_some_and(|r| r.starts_with('/')) {
-                return std::borrow::Cow::Owned(format!("{prefix}{}", &rest[digits..]));
+            match rest.get(digits..) {
+                Some(tail) if digits > 0 && tail.starts_with('/') => {
+                    return std::borrow::Cow::Owned(format!("{prefix}{tail}"));
+                }
+                _ => {}
             }
         }
     }

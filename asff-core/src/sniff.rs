@@ -245,10 +245,10 @@ fn sniff_xml(body: &[u8]) -> Sniff {
     let text = String::from_utf8_lossy(head(body, 64 * 1024));
     let mut rest: &str = &text;
     loop {
-        let Some(lt) = rest.find('<') else {
+        let Some((_, after)) = rest.split_once('<') else {
             return Sniff::Unknown("an XML document without a root element".into());
         };
-        rest = &rest[lt + 1..];
+        rest = after;
         if rest.starts_with('?') || rest.starts_with('!') {
             // declaration, comment or doctype: skip past its end
             let end = if rest.starts_with("!--") {
@@ -256,14 +256,13 @@ fn sniff_xml(body: &[u8]) -> Sniff {
             } else {
                 rest.find('>').map(|i| i + 1)
             };
-            match end {
-                Some(e) => rest = &rest[e..],
+            match end.and_then(|e| rest.get(e..)) {
+                Some(r) => rest = r,
                 None => return Sniff::Unknown("an XML document without a root element".into()),
             }
             continue;
         }
-        let tag_end = rest.find('>').unwrap_or(rest.len());
-        let tag = &rest[..tag_end];
+        let tag = rest.split_once('>').map_or(rest, |(tag, _)| tag);
         let name: String = tag
             .chars()
             .take_while(|c| !c.is_whitespace() && *c != '/' && *c != '>')

@@ -1,6 +1,15 @@
 //! Real findings read into the model, modified and written back keep every member, modelled or
 //! not.
 
+// Tests may unwrap, panic and index (the workspace denies it in library code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)]
+
 use asff_core::model::{AwsSecurityFinding, RecordState};
 use serde_json::Value;
 

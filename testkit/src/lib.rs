@@ -6,6 +6,14 @@
 //! assert_eq!(ctx.now_rfc3339(), "2024-01-01T00:00:00.000Z");
 //! ```
 
+// Test support: failing loudly on bad test data is its job.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::OnceLock;

@@ -140,7 +140,10 @@ fn cap(original: &str, s: String, max: usize) -> String {
     let hash = Sha256::digest(original.as_bytes());
     let hex: String = hash.iter().take(4).map(|b| format!("{b:02x}")).collect();
     // s is ASCII after sanitising: any byte index is a char boundary
-    format!("{}~{hex}", &s[..max - 9])
+    format!(
+        "{}~{hex}",
+        asff_core::fit::truncate_bytes(&s, max.saturating_sub(9))
+    )
 }
 
 /// One key part: sanitised, `/` replaced, `.`/`..` made harmless, capped.

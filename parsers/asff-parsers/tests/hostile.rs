@@ -6,6 +6,15 @@
 //! The inputs are derived from each tool's real reports in `testdata/<tool>/`, so a new tool is
 //! covered as soon as it is in `Tool::ALL` and has testdata.
 
+// Tests may unwrap, panic and index (the workspace denies it in library code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)]
+
 mod common;
 
 use std::time::{Duration, Instant};

@@ -4,6 +4,15 @@
 //! `cargo bench -p asff-dependency-check`; the peak memory is measured by
 //! `cargo run --release -p asff-dependency-check --example peak_memory`.
 
+// Tests may unwrap, panic and index (the workspace denies it in library code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)]
+
 use std::hint::black_box;
 use std::time::Duration;
 

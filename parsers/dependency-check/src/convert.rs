@@ -189,19 +189,19 @@ fn from_purl(purl: &str) -> Option<Package> {
     let rest = p
         .get(..4)
         .filter(|s| s.eq_ignore_ascii_case("pkg:"))
-        .map(|_| &p[4..])?;
+        .and_then(|_| p.get(4..))?;
     let rest = rest.trim_start_matches('/');
     let rest = rest.split('#').next().unwrap_or(rest);
     let rest = rest.split('?').next().unwrap_or(rest);
     let (kind, path) = rest.split_once('/')?;
-    let last_slash = path.rfind('/').map_or(0, |i| i + 1);
-    let (path, version) = match path[last_slash..].rfind('@') {
-        Some(at) => (&path[..last_slash + at], Some(&path[last_slash + at + 1..])),
-        None => (path, None),
-    };
-    let (namespace, name) = match path.rfind('/') {
-        Some(i) => (Some(&path[..i]), &path[i + 1..]),
+    // the version is after the last `@` of the last segment
+    let (namespace, last) = match path.rsplit_once('/') {
+        Some((namespace, last)) => (Some(namespace), last),
         None => (None, path),
+    };
+    let (name, version) = match last.rsplit_once('@') {
+        Some((name, version)) => (name, Some(version)),
+        None => (last, None),
     };
     let short = percent_decode(name);
     if short.is_empty() {

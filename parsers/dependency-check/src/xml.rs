@@ -91,7 +91,7 @@ fn namespace_major(start: &BytesStart) -> Option<u32> {
             .then(|| String::from_utf8_lossy(&a.value).into_owned())
             .filter(|v| v.contains("dependency-check."))
     })?;
-    let tail = &ns[ns.rfind("dependency-check.")? + "dependency-check.".len()..];
+    let (_, tail) = ns.rsplit_once("dependency-check.")?;
     tail.split('.').next()?.parse().ok()
 }
 

@@ -1,3 +1,12 @@
+// Tests may unwrap, panic and index (the workspace denies it in library code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)]
+
 use std::collections::BTreeSet;
 
 use asff_core::model::{YesNo, YesNoPartial};

@@ -80,17 +80,6 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-// No unwrap, expect, panic or panicking indexing on report data in library code (tests exempt).
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::indexing_slicing,
-        clippy::panic
-    )
-)]
-
 mod convert;
 mod model;
 

@@ -11,7 +11,7 @@ pub fn to_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut i = 0;
     while i < html.len() {
-        let rest = &html[i..];
+        let Some(rest) = html.get(i..) else { break };
         let Some(c) = rest.chars().next() else { break };
         match c {
             '<' => match tag(rest) {
@@ -20,12 +20,12 @@ pub fn to_text(html: &str) -> String {
                     let name = name.to_ascii_lowercase();
                     if !closing && (name == "script" || name == "style") {
                         // skip to the matching end tag, or to the end
-                        let lower = html[i..].to_ascii_lowercase();
+                        let lower = html.get(i..).unwrap_or_default().to_ascii_lowercase();
                         let end = format!("</{name}");
                         match lower.find(&end) {
                             Some(p) => {
                                 i += p;
-                                let after = &html[i..];
+                                let after = html.get(i..).unwrap_or_default();
                                 i += after.find('>').map_or(after.len(), |g| g + 1);
                             }
                             None => i = html.len(),
@@ -90,7 +90,7 @@ pub fn urls(fragment: &str) -> Vec<String> {
         let end = candidate
             .find(|c: char| c.is_whitespace() || matches!(c, '"' | '<' | '>'))
             .unwrap_or(candidate.len());
-        let url = trim_url(&candidate[..end]);
+        let url = trim_url(candidate.get(..end).unwrap_or(candidate));
         let has_host = url
             .split_once("://")
             .is_some_and(|(_, rest)| !rest.is_empty());
@@ -117,7 +117,7 @@ fn trim_url(mut url: &str) -> &str {
         if !drop {
             return url;
         }
-        url = &url[..url.len() - last.len_utf8()];
+        url = url.get(..url.len() - last.len_utf8()).unwrap_or_default();
     }
 }
 
@@ -154,10 +154,10 @@ fn tag(s: &str) -> Option<Tag<'_>> {
     let name_len = rest
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ':'))
         .unwrap_or(rest.len());
-    let name = &rest[..name_len];
+    let (name, attributes) = rest.split_at_checked(name_len)?;
     // the end of the tag, not counting a `>` inside a quoted attribute value
     let mut quote: Option<char> = None;
-    for (p, c) in rest[name_len..].char_indices() {
+    for (p, c) in attributes.char_indices() {
         match (quote, c) {
             (Some(q), c) if c == q => quote = None,
             (Some(_), _) => {}

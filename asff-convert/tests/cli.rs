@@ -213,15 +213,26 @@ fn gate_and_min_severity() {
         "data is still written"
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("FAIL"));
-    // a gate above it passes
-    if highest != "CRITICAL" {
-        let out = base()
-            .args(["--fail-on", "critical"])
-            .arg(testdata(DC))
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(0));
-    }
+    // a gate above the highest label present passes: the real PHPStan report is all LOW
+    let phpstan = testdata("phpstan/phpstan-2.1.42-maphapay-backoffice.json");
+    let labels: HashSet<String> = findings(&base().arg(&phpstan).output().unwrap().stdout)
+        .iter()
+        .map(|f| label(f).to_string())
+        .collect();
+    assert_eq!(labels, HashSet::from(["LOW".to_string()]));
+    let out = base()
+        .args(["--fail-on", "medium"])
+        .arg(&phpstan)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("gate --fail-on MEDIUM: pass"));
+    let out = base()
+        .args(["--fail-on", "low"])
+        .arg(&phpstan)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
     let out = base()
         .args(["--min-severity", "HIGH"])
         .arg(testdata(DC))

@@ -63,6 +63,42 @@ pub fn testdata_files(dir: &str, extensions: &[&str]) -> Vec<String> {
     out
 }
 
+/// Every file of the shared corpus of real reports beside the repository
+/// (`../shared/corpus/<tool>/…`), sorted, with the name of its top directory (the tool). Fails
+/// when the corpus is missing or empty: the tests that read it must not pass without it.
+pub fn corpus_files() -> Vec<(String, PathBuf)> {
+    let corpus = root().join("../shared/corpus");
+    let mut out = Vec::new();
+    let mut stack = vec![corpus.clone()];
+    while let Some(d) = stack.pop() {
+        let entries = std::fs::read_dir(&d)
+            .unwrap_or_else(|e| panic!("the shared corpus {}: {e}", d.display()));
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if let Ok(rel) = p.strip_prefix(&corpus) {
+                let tool = rel
+                    .components()
+                    .next()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                if rel.components().count() > 1 {
+                    out.push((tool, p.clone()));
+                }
+            }
+        }
+    }
+    out.sort();
+    assert!(
+        out.len() > 20,
+        "only {} files in the shared corpus {}",
+        out.len(),
+        corpus.display()
+    );
+    out
+}
+
 /// The fixed pipeline of [`context`].
 pub fn pipeline() -> Pipeline {
     Pipeline {

@@ -46,16 +46,34 @@ async fn codebuild_report(report_type: Option<&str>, tool: asff_parsers::Tool, f
     assert_eq!(answer.imported, expected.len(), "{file}");
     assert!(answer.failed.is_empty());
     assert_eq!(answer.by_severity.values().sum::<usize>(), expected.len());
-    let worst = ["CRITICAL", "HIGH"]
-        .iter()
-        .any(|l| answer.by_severity[l] > 0);
+
+    let in_hub = env.findings().await;
+    // the answer's counts and gate against what Security Hub holds (FAIL_ON defaults to HIGH)
+    let mut hub_labels: std::collections::BTreeMap<&str, usize> =
+        answer.by_severity.keys().map(|l| (*l, 0)).collect();
+    for f in &in_hub {
+        let l = f
+            .severity()
+            .and_then(|s| s.label())
+            .map(|l| l.as_str())
+            .unwrap_or("none");
+        *hub_labels.entry(l).or_insert(0) += 1;
+    }
+    assert_eq!(
+        hub_labels.iter().map(|(k, v)| (*k, *v)).collect::<Vec<_>>(),
+        answer
+            .by_severity
+            .iter()
+            .map(|(k, v)| (*k, *v))
+            .collect::<Vec<_>>(),
+        "{file}: bySeverity"
+    );
+    let worst = hub_labels["CRITICAL"] + hub_labels["HIGH"] > 0;
     assert_eq!(
         answer.gate,
         if worst { Gate::Fail } else { Gate::Pass },
-        "FAIL_ON defaults to HIGH"
+        "{file}: FAIL_ON defaults to HIGH"
     );
-
-    let in_hub = env.findings().await;
     assert_eq!(
         sorted_ids(&in_hub),
         expected,

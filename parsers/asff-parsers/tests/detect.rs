@@ -24,6 +24,10 @@ fn every_testdata_report_is_detected_as_its_own_tool() {
                 Ok(out) => out,
                 Err(e) => panic!("{file}: {e}"),
             };
+            let sniffed = asff_core::sniff::sniff(&bytes);
+            for other in Tool::ALL.iter().filter(|o| *o != tool) {
+                assert!(!other.detects(&sniffed), "{file} is claimed by {other}");
+            }
             assert_eq!(detect(&bytes), Ok(*tool), "{file}");
             let auto = convert(&bytes, None, &ctx).unwrap_or_else(|e| panic!("{file}: {e}"));
             assert_eq!(auto.tool, *tool);

@@ -49,30 +49,15 @@ fn other_shapes_are_not_claimed() {
 /// Every other tool's real report in the shared corpus (next to the repository).
 #[test]
 fn the_corpus_of_other_tools_is_not_claimed() {
-    let corpus = asff_testkit::root().join("../shared/corpus");
-    let Ok(tools) = std::fs::read_dir(&corpus) else {
-        eprintln!("no shared corpus at {}; skipped", corpus.display());
-        return;
-    };
-    let mut seen = 0;
-    let mut stack: Vec<_> = tools.flatten().map(|e| e.path()).collect();
-    while let Some(p) = stack.pop() {
-        if p.is_dir() {
-            if p.file_name().is_some_and(|n| n == "zap") {
-                continue;
-            }
-            stack.extend(std::fs::read_dir(&p).unwrap().flatten().map(|e| e.path()));
+    for (dir, p) in asff_testkit::corpus_files() {
+        if dir == "zap" {
             continue;
         }
-        let Ok(bytes) = std::fs::read(&p) else {
-            continue;
-        };
-        seen += 1;
+        let bytes = std::fs::read(&p).unwrap();
         assert!(
             !asff_zap::detect(&sniff(&bytes)),
             "{} was claimed",
             p.display()
         );
     }
-    assert!(seen > 20, "only {seen} files in {}", corpus.display());
 }

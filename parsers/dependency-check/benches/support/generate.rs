@@ -24,7 +24,8 @@ fn testdata(name: &str) -> Vec<u8> {
 /// Escapes text for a JSON string the way Dependency-Check does (`/` as `\/`).
 fn json_text(s: &str) -> String {
     let quoted = serde_json::to_string(s).expect("a string serializes");
-    quoted[1..quoted.len() - 1].replace('/', "\\/")
+    let inner = quoted.strip_prefix('"').and_then(|q| q.strip_suffix('"'));
+    inner.unwrap_or(&quoted).replace('/', "\\/")
 }
 
 /// A report of at least `min_bytes` bytes. Returns the bytes and how many vulnerabilities

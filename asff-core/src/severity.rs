@@ -82,6 +82,25 @@ impl Label {
     }
 }
 
+/// Whether a scanner's severity word gives no rating: `Unknown` (Grype, Anchore, Trivy),
+/// `UNDEFINED` and `UNTRIAGED` (ECR), or no word at all. `Negligible` is a rating (the lowest),
+/// not unrated.
+pub fn is_unrated(word: &str) -> bool {
+    let w = word.trim();
+    w.is_empty()
+        || ["unknown", "undefined", "untriaged"]
+            .iter()
+            .any(|u| w.eq_ignore_ascii_case(u))
+}
+
+/// The label of an unrated finding: from its CVSS base score by [`Label::from_cvss`] when it has
+/// one (a score outside 0..=10 is no score), else INFORMATIONAL.
+pub fn unrated_label(score: Option<f64>) -> Label {
+    score
+        .and_then(Label::from_cvss)
+        .unwrap_or(Label::Informational)
+}
+
 impl fmt::Display for Label {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -147,6 +166,24 @@ mod tests {
         assert_eq!(Label::from_cvss(-0.1), None);
         assert_eq!(Label::from_cvss(f64::NAN), None);
         assert_eq!(Label::from_cvss(f64::INFINITY), None);
+    }
+
+    #[test]
+    fn unrated_words_and_their_label_from_a_score() {
+        for w in ["Unknown", "UNKNOWN", "UNDEFINED", "untriaged", "", "  "] {
+            assert!(is_unrated(w), "{w:?}");
+        }
+        for w in ["Negligible", "LOW", "informational", "Critical", "none"] {
+            assert!(!is_unrated(w), "{w:?}");
+        }
+        assert_eq!(unrated_label(Some(9.8)), Label::Critical);
+        assert_eq!(unrated_label(Some(7.0)), Label::High);
+        assert_eq!(unrated_label(Some(4.0)), Label::Medium);
+        assert_eq!(unrated_label(Some(0.1)), Label::Low);
+        assert_eq!(unrated_label(Some(0.0)), Label::Informational);
+        assert_eq!(unrated_label(None), Label::Informational);
+        assert_eq!(unrated_label(Some(11.0)), Label::Informational);
+        assert_eq!(unrated_label(Some(f64::NAN)), Label::Informational);
     }
 
     #[test]

@@ -6,6 +6,7 @@ use asff_core::context::format_timestamp;
 use asff_core::model::{
     Cvss, FieldMap, SoftwarePackage, Vulnerability, VulnerabilityVendor, YesNoPartial,
 };
+use asff_core::severity::unrated_label;
 use asff_core::{build, Context, Draft, Label, ParseOutput, ReportError};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -177,6 +178,29 @@ fn cvss_entries(data: &[CvssData], source: &str, cvss: &mut Vec<Cvss>, ids: &mut
     }
 }
 
+/// The label of an unrated vulnerability (Unknown, no word, or a word Anchore does not use) from
+/// its CVSS entries: the first v3 (or later) base score (NVD's before the vendor's), else the
+/// first score; with what it came from, for `anchore/SeverityFromCvss`. `None` for a rated
+/// one, or without a score.
+fn unrated_rating(severity: &Severity, cvss: &[Cvss]) -> Option<(Label, String)> {
+    if !matches!(severity, Severity::Unknown(_)) {
+        return None;
+    }
+    let pick = cvss
+        .iter()
+        .filter(|c| c.base_score.is_some())
+        .find(|c| c.version.as_deref().is_some_and(|v| !v.starts_with('2')))
+        .or_else(|| cvss.iter().find(|c| c.base_score.is_some()))?;
+    let score = pick.base_score?;
+    let what = match (&pick.version, &pick.source) {
+        (Some(ver), Some(src)) => format!("{score} (CVSS {ver}, {src})"),
+        (None, Some(src)) => format!("{score} ({src})"),
+        (Some(ver), None) => format!("{score} (CVSS {ver})"),
+        (None, None) => score.to_string(),
+    };
+    Some((unrated_label(Some(score)), what))
+}
+
 fn engine_draft(
     v: &EngineVulnerability,
     image: &Image,
@@ -202,6 +226,7 @@ fn engine_draft(
         .or(present(&v.feed))
         .unwrap_or("vendor");
     cvss_entries(&v.vendor_data, vendor_source, &mut cvss, &mut data_ids);
+    let rating = unrated_rating(&severity, &cvss);
 
     let mut rule_ids = vec![vuln.to_string()];
     let mut related = Vec::new();
@@ -255,6 +280,10 @@ fn engine_draft(
     let mut fields = FieldMap::new();
     for (k, val) in [
         ("anchore/Package", package),
+        (
+            "anchore/SeverityFromCvss",
+            rating.as_ref().map(|(_, what)| what.as_str()),
+        ),
         ("anchore/Feed", present(&v.feed)),
         ("anchore/FeedGroup", present(&v.feed_group)),
         (
@@ -309,7 +338,7 @@ fn engine_draft(
         ],
         title,
         description,
-        label: Some(Label::from(&severity)),
+        label: Some(rating.as_ref().map_or(Label::from(&severity), |(l, _)| *l)),
         original_severity: v.severity.clone().unwrap_or_default(),
         rule_ids,
         types: vec![if cve { TYPE_CVE } else { TYPE_VULN }.to_string()],
@@ -453,7 +482,11 @@ fn enterprise_draft(
         ),
     };
 
+    let rating = unrated_rating(&severity, &cvss);
     let mut fields = FieldMap::new();
+    if let Some((_, what)) = &rating {
+        fields.insert("anchore/SeverityFromCvss".into(), what.clone());
+    }
     if let Some(t) = present(&e.fix_observed_at) {
         fields.insert("anchore/FixObservedAt".into(), clean(t));
     }
@@ -499,7 +532,7 @@ fn enterprise_draft(
         ],
         title: clean(&format!("{vuln} in {package}")),
         description,
-        label: Some(Label::from(&severity)),
+        label: Some(rating.as_ref().map_or(Label::from(&severity), |(l, _)| *l)),
         original_severity: e.severity.clone().unwrap_or_default(),
         rule_ids,
         types: vec![if cve { TYPE_CVE } else { TYPE_VULN }.to_string()],

@@ -18,8 +18,10 @@
 //! a rebuilt image with the same flaw updates the same finding) and identified by the
 //! vulnerability id, the package (name, version, type) and its path. An entry repeating an
 //! earlier one's identity is skipped as `duplicate`. Severity: Critical, High, Medium, Low as
-//! such; Negligible, Unknown and anything else INFORMATIONAL (the word kept in
-//! `Severity.Original`). The resource is a `Container` whose Id is the full image reference,
+//! such; Negligible INFORMATIONAL; Unknown (or no word, or any other) takes its label from a
+//! CVSS base score by the v3 scale when there is one (`nvd_data`, then `vendor_data`, v3 before
+//! v2; anchorectl's `nvdCvssBaseScore`), named in `anchore/SeverityFromCvss`, else
+//! INFORMATIONAL. The word is always kept in `Severity.Original`. The resource is a `Container` whose Id is the full image reference,
 //! with the digest and tag in its details.
 //!
 //! The report speaks for the image's scope ([`asff_core::ParseOutput::scopes`]) also when it

@@ -499,3 +499,93 @@ fn other_tools_reports_are_rejected() {
         );
     }
 }
+
+fn parse_value(v: &serde_json::Value) -> ParseOutput {
+    let out = asff_anchore::parse(&serde_json::to_vec(v).unwrap(), &context())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_valid(&out.findings);
+    assert_accounted(&out);
+    out
+}
+
+fn value(file: &str) -> serde_json::Value {
+    serde_json::from_slice(&testdata(file)).unwrap()
+}
+
+#[test]
+fn unrated_vulnerabilities_take_the_label_of_their_cvss_score() {
+    use serde_json::json;
+    // without a score: INFORMATIONAL (DefectDojo's wget CVE-2019-5953, the handwritten
+    // libgcrypt CVE-2021-33560)
+    let many = parse(MANY, &context());
+    let wget = find(&many, "CVE-2019-5953", "wget");
+    assert_eq!(wget.label(), Some(Label::Informational));
+    assert_eq!(
+        wget.severity.as_ref().unwrap().original.as_deref(),
+        Some("Unknown")
+    );
+    assert!(!wget.product_fields.contains_key("anchore/SeverityFromCvss"));
+
+    let base = value(NVD);
+    let i = base["vulnerabilities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|v| v["severity"] == "Unknown")
+        .unwrap();
+    let of = |v: &serde_json::Value| find(&parse_value(v), "CVE-2021-33560", "libgcrypt20").clone();
+    let plain = of(&base);
+    assert_eq!(plain.label(), Some(Label::Informational));
+
+    // nvd_data with v2 and v3: the v3 score
+    let mut nvd = base.clone();
+    nvd["vulnerabilities"][i]["nvd_data"] = json!([{"id": "CVE-2021-33560",
+        "cvss_v2": {"base_score": 5.0, "exploitability_score": 10.0, "impact_score": 2.9},
+        "cvss_v3": {"base_score": 7.5, "exploitability_score": 3.9, "impact_score": 3.6}}]);
+    let f = of(&nvd);
+    assert_eq!(f.label(), Some(Label::High));
+    assert_eq!(
+        f.severity.as_ref().unwrap().original.as_deref(),
+        Some("Unknown")
+    );
+    assert_eq!(
+        f.product_fields["anchore/SeverityFromCvss"],
+        "7.5 (CVSS 3, NVD)"
+    );
+    assert_eq!(f.id, plain.id);
+
+    // vendor_data only, a -1.0 (not scored) v3 and a real v2
+    let mut vendor = base.clone();
+    vendor["vulnerabilities"][i]["vendor_data"] = json!([{"id": "CVE-2021-33560",
+        "cvss_v2": {"base_score": 9.3}, "cvss_v3": {"base_score": -1.0}}]);
+    let g = of(&vendor);
+    assert_eq!(g.label(), Some(Label::Critical));
+    assert_eq!(
+        g.product_fields["anchore/SeverityFromCvss"],
+        "9.3 (CVSS 2.0, debian:10)"
+    );
+
+    // Negligible is a rating: INFORMATIONAL whatever the score
+    let mut negligible = nvd.clone();
+    negligible["vulnerabilities"][i]["severity"] = json!("Negligible");
+    let n = of(&negligible);
+    assert_eq!(n.label(), Some(Label::Informational));
+    assert!(!n.product_fields.contains_key("anchore/SeverityFromCvss"));
+
+    // anchorectl: nvdCvssBaseScore on an Unknown evaluation
+    let mut ent = value(ENTERPRISE);
+    ent["securityEvaluation"][0]["severity"] = json!("Unknown");
+    let out = parse_value(&ent);
+    let e = find(&out, "CVE-2024-50379", "tomcat-embed-core-9.0.97");
+    assert_eq!(e.label(), Some(Label::Critical));
+    assert_eq!(
+        e.severity.as_ref().unwrap().original.as_deref(),
+        Some("Unknown")
+    );
+    assert_eq!(e.product_fields["anchore/SeverityFromCvss"], "9.8 (NVD)");
+    // and "N/A" is no score
+    ent["securityEvaluation"][2]["severity"] = json!("Unknown");
+    let out = parse_value(&ent);
+    let x = find(&out, "GHSA-cx7f-g6mp-7hqm", "spring-webmvc-5.3.39");
+    assert_eq!(x.label(), Some(Label::Informational));
+}

@@ -6,6 +6,7 @@ use asff_core::model::{
     AwsEcrContainerImageDetails, Cvss, FieldMap, Resource, ResourceDetails, SoftwarePackage,
     Vulnerability, VulnerabilityVendor, YesNo, YesNoPartial,
 };
+use asff_core::severity::unrated_label;
 use asff_core::{build, Context, Draft, Label, ParseOutput, ReportError, Scope};
 
 use crate::model::{
@@ -48,6 +49,16 @@ impl Severity {
     }
 }
 
+impl Severity {
+    /// No rating: `UNDEFINED`, `UNTRIAGED`, no word or another word.
+    fn is_unrated(&self) -> bool {
+        matches!(
+            self,
+            Severity::Undefined | Severity::Untriaged | Severity::Unknown(_)
+        )
+    }
+}
+
 impl From<&Severity> for Label {
     fn from(s: &Severity) -> Label {
         match s {
@@ -63,15 +74,21 @@ impl From<&Severity> for Label {
     }
 }
 
-/// The label of a finding: its severity; a word ECR does not define falls back to the CVSS
-/// score by the qualitative scale.
+/// The label of a finding: its severity; an unrated one (`UNDEFINED`, `UNTRIAGED`, no word, or
+/// a word ECR does not define) takes the label of its CVSS score by the v3 qualitative scale,
+/// else INFORMATIONAL.
 fn label(sev: &Severity, score: Option<f64>) -> Label {
-    match sev {
-        Severity::Unknown(_) => score
-            .and_then(Label::from_cvss)
-            .unwrap_or_else(|| Label::from(sev)),
-        known => Label::from(known),
+    if sev.is_unrated() {
+        unrated_label(score)
+    } else {
+        Label::from(sev)
     }
+}
+
+/// `ecr/SeverityFromCvss`: the score an unrated finding's label came from.
+fn severity_from_cvss(sev: &Severity, score: Option<f64>) -> Option<String> {
+    let score = score.filter(|s| sev.is_unrated() && Label::from_cvss(*s).is_some())?;
+    Some(score.to_string())
 }
 
 /// The image the report is about.
@@ -554,6 +571,9 @@ impl Converter<'_> {
         }
         let best_score = cvss.iter().find_map(|c| c.base_score);
         let sev = Severity::parse(f.severity.as_deref());
+        if let Some(s) = severity_from_cvss(&sev, best_score) {
+            product_fields.insert("ecr/SeverityFromCvss".into(), s);
+        }
         let title = match (package, version) {
             (Some(p), Some(v)) => format!("{name} in {p} {v}"),
             (Some(p), None) => format!("{name} in {p}"),
@@ -711,6 +731,9 @@ impl Converter<'_> {
 
         let mut product_fields = self.common.clone();
         product_fields.insert("ecr/ScanType".into(), "ENHANCED".into());
+        if let Some(s) = severity_from_cvss(&sev, score) {
+            product_fields.insert("ecr/SeverityFromCvss".into(), s);
+        }
         for (k, v) in [
             (
                 "ecr/FindingArn",
@@ -814,11 +837,23 @@ mod tests {
             ("MEDIUM", Label::Medium),
             ("LOW", Label::Low),
             ("INFORMATIONAL", Label::Informational),
-            ("UNDEFINED", Label::Informational),
-            ("UNTRIAGED", Label::Informational),
         ] {
             assert_eq!(label(&Severity::parse(Some(word)), Some(9.8)), l, "{word}");
         }
+        // unrated: the score's label, else INFORMATIONAL
+        for word in ["UNDEFINED", "untriaged"] {
+            let sev = Severity::parse(Some(word));
+            assert_eq!(label(&sev, Some(9.8)), Label::Critical, "{word}");
+            assert_eq!(label(&sev, Some(7.5)), Label::High, "{word}");
+            assert_eq!(label(&sev, Some(0.0)), Label::Informational, "{word}");
+            assert_eq!(label(&sev, None), Label::Informational, "{word}");
+            assert_eq!(severity_from_cvss(&sev, Some(7.5)).as_deref(), Some("7.5"));
+            assert_eq!(severity_from_cvss(&sev, None), None);
+        }
+        assert_eq!(
+            severity_from_cvss(&Severity::parse(Some("HIGH")), Some(9.8)),
+            None
+        );
         assert_eq!(
             label(&Severity::parse(Some("SEVERE")), Some(9.8)),
             Label::Critical

@@ -8,8 +8,11 @@
 //! - One finding per entry. Enhanced findings with status `CLOSED` are skipped with reason
 //!   `closed`, `SUPPRESSED` ones with `suppressed`; an entry identical to an earlier one (same
 //!   vulnerability and packages) with `duplicate`.
-//! - Severity CRITICAL, HIGH, MEDIUM, LOW and INFORMATIONAL as such; UNDEFINED and UNTRIAGED →
-//!   INFORMATIONAL; any other word falls back to the CVSS score. The word is kept in
+//! - Severity CRITICAL, HIGH, MEDIUM, LOW and INFORMATIONAL as such; an unrated finding
+//!   (UNDEFINED, UNTRIAGED, no word or any other word) takes the label of its CVSS score by the
+//!   v3 scale (basic: `CVSS3_SCORE`, else `CVSS2_SCORE`; enhanced: Inspector's `score`, else
+//!   `scoreDetails.cvss.score`, else a `packageVulnerabilityDetails.cvss` score), named in
+//!   `ecr/SeverityFromCvss`; without a score it is INFORMATIONAL. The word is kept in
 //!   `Severity.Original`.
 //! - Scope (and so the Id) is the image repository
 //!   `{registryId}.dkr.ecr.{region}.{domain}/{repositoryName}`: another tag or digest of the

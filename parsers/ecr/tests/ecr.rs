@@ -248,8 +248,6 @@ fn severity_mapping() {
         ("MEDIUM", Label::Medium),
         ("LOW", Label::Low),
         ("INFORMATIONAL", Label::Informational),
-        ("UNDEFINED", Label::Informational),
-        ("UNTRIAGED", Label::Informational),
     ] {
         // the word wins over the score
         assert_eq!(
@@ -258,6 +256,38 @@ fn severity_mapping() {
             "{word}"
         );
     }
+    // unrated (UNDEFINED, UNTRIAGED): the CVSS score by the v3 scale, the word kept; no score:
+    // INFORMATIONAL
+    for word in ["UNDEFINED", "UNTRIAGED"] {
+        assert_eq!(
+            label_of(json!(word), Some("9.8")),
+            (Some(Label::Critical), Some(word.to_string())),
+            "{word}"
+        );
+        assert_eq!(label_of(json!(word), Some("7.0")).0, Some(Label::High));
+        assert_eq!(
+            label_of(json!(word), Some("0.0")).0,
+            Some(Label::Informational)
+        );
+        assert_eq!(
+            label_of(json!(word), None),
+            (Some(Label::Informational), Some(word.to_string())),
+            "{word}"
+        );
+        assert_eq!(
+            label_of(json!(word), Some("n/a")).0,
+            Some(Label::Informational)
+        );
+    }
+    // only CVSS2_SCORE: that score
+    let v2 = json!({
+        "registryId": "123456789012", "repositoryName": "r",
+        "imageScanFindings": {"findings": [{"name": "CVE-2", "severity": "UNDEFINED",
+            "attributes": [{"key": "CVSS2_SCORE", "value": "7.8"}]}]}
+    });
+    let f = &parse_value(&v2).findings[0];
+    assert_eq!(f.label(), Some(Label::High));
+    assert_eq!(f.product_fields["ecr/SeverityFromCvss"], "7.8");
     // a word ECR does not define: the CVSS score
     assert_eq!(label_of(json!("SEVERE"), Some("7.5")).0, Some(Label::High));
     assert_eq!(
@@ -278,6 +308,51 @@ fn severity_mapping() {
         untriaged.severity.as_ref().unwrap().original.as_deref(),
         Some("UNTRIAGED")
     );
+    // its Inspector score is 0.0
+    assert_eq!(untriaged.product_fields["ecr/SeverityFromCvss"], "0");
+    // the same UNTRIAGED finding with an Inspector score of 9.8: CRITICAL, the word kept
+    let mut scored: Value = serde_json::from_slice(&testdata(MOTO)).unwrap();
+    let findings = scored["imageScanFindings"]["enhancedFindings"]
+        .as_array_mut()
+        .unwrap();
+    let krb5 = findings
+        .iter_mut()
+        .find(|f| f["severity"] == "UNTRIAGED")
+        .unwrap();
+    krb5["score"] = json!(9.8);
+    let out2 = parse_value(&scored);
+    let critical = out2
+        .findings
+        .iter()
+        .find(|f| f.title.contains("krb5"))
+        .unwrap();
+    assert_eq!(critical.label(), Some(Label::Critical));
+    assert_eq!(
+        critical.severity.as_ref().unwrap().original.as_deref(),
+        Some("UNTRIAGED")
+    );
+    assert_eq!(critical.product_fields["ecr/SeverityFromCvss"], "9.8");
+    assert_eq!(critical.id, untriaged.id);
+    // and without any score: INFORMATIONAL
+    let mut unscored: Value = serde_json::from_slice(&testdata(MOTO)).unwrap();
+    for f in unscored["imageScanFindings"]["enhancedFindings"]
+        .as_array_mut()
+        .unwrap()
+    {
+        if f["severity"] == "UNTRIAGED" {
+            f.as_object_mut().unwrap().remove("score");
+            f.as_object_mut().unwrap().remove("inspectorScore");
+            f.as_object_mut().unwrap().remove("scoreDetails");
+        }
+    }
+    let out3 = parse_value(&unscored);
+    let none = out3
+        .findings
+        .iter()
+        .find(|f| f.title.contains("krb5"))
+        .unwrap();
+    assert_eq!(none.label(), Some(Label::Informational));
+    assert!(!none.product_fields.contains_key("ecr/SeverityFromCvss"));
     let medium = out
         .findings
         .iter()

@@ -7,6 +7,7 @@ use asff_core::model::{
     YesNoPartial,
 };
 use asff_core::report::json_path;
+use asff_core::severity::unrated_label;
 use asff_core::{
     build, repository_resource, Context, Draft, Label, ParseOutput, ReportError, Scope,
 };
@@ -289,6 +290,65 @@ fn cvss_of(entries: &[model::Cvss], namespace: Option<&str>, cvss: &mut Vec<Cvss
     }
 }
 
+/// The CVSS entries of old Grype's `cvssV3` and `cvssV2` (the version from the vector's
+/// `CVSS:3.x/` prefix, else 3.0 and 2.0).
+fn legacy_cvss(v: &model::Vulnerability, cvss: &mut Vec<Cvss>) {
+    for (c, default_version) in [(&v.cvss_v3, "3.0"), (&v.cvss_v2, "2.0")] {
+        let Some(c) = c else { continue };
+        let Some(score) = c.base_score.filter(|s| (0.0..=10.0).contains(s)) else {
+            continue;
+        };
+        let vector = non_empty(&c.vector);
+        let version = vector
+            .and_then(|x| x.strip_prefix("CVSS:"))
+            .and_then(|x| x.split('/').next())
+            .filter(|x| !x.is_empty())
+            .unwrap_or(default_version);
+        let entry = Cvss {
+            version: Some(version.to_string()),
+            base_score: Some(score),
+            base_vector: vector.map(str::to_string),
+            source: non_empty(&v.namespace).map(str::to_string),
+            ..Default::default()
+        };
+        if !cvss.contains(&entry) {
+            cvss.push(entry);
+        }
+    }
+}
+
+/// The base score an unrated match's label comes from: the first CVSS v3 (or later) score of
+/// the vulnerability, else of its NVD related entry, else of another related entry; without
+/// any, the first v2 score in the same order.
+fn rating_score(m: &Match) -> Option<(f64, String)> {
+    let v = &m.vulnerability;
+    let mut own = Vec::new();
+    cvss_of(&v.cvss, non_empty(&v.namespace), &mut own);
+    legacy_cvss(v, &mut own);
+    let mut related: Vec<&model::VulnerabilityMetadata> =
+        m.related_vulnerabilities.iter().collect();
+    // the NVD's entries first (a stable sort keeps the report's order otherwise)
+    related.sort_by_key(|r| !non_empty(&r.namespace).is_some_and(|n| n.starts_with("nvd")));
+    let mut all = own;
+    for r in related {
+        cvss_of(&r.cvss, non_empty(&r.namespace), &mut all);
+    }
+    let v3 = |c: &&Cvss| {
+        c.version
+            .as_deref()
+            .is_some_and(|x| !x.starts_with('2') && !x.starts_with('1'))
+    };
+    let pick = all.iter().find(v3).or(all.first())?;
+    let score = pick.base_score?;
+    let what = match (&pick.version, &pick.source) {
+        (Some(ver), Some(src)) => format!("{score} (CVSS {ver}, {src})"),
+        (Some(ver), None) => format!("{score} (CVSS {ver})"),
+        (None, Some(src)) => format!("{score} ({src})"),
+        (None, None) => score.to_string(),
+    };
+    Some((score, what))
+}
+
 fn draft(m: &Match, target: &Target, resource: &Resource, report_fields: &FieldMap) -> Draft {
     let v = &m.vulnerability;
     let a = &m.artifact;
@@ -319,16 +379,24 @@ fn draft(m: &Match, target: &Target, resource: &Resource, report_fields: &FieldM
     let cve = is_cve(id) || related.iter().any(|r| is_cve(r));
 
     let fix = v.fix.as_ref();
-    let state = FixState::parse(fix.and_then(|f| f.state.as_deref()));
-    let fixed_versions: Vec<&str> = fix
-        .map(|f| {
-            f.versions
-                .iter()
-                .map(|s| s.trim())
-                .filter(|s| !s.is_empty())
-                .collect()
-        })
-        .unwrap_or_default();
+    // old Grype (0.7) has no `fix`, only `fixedInVersion` when there is one
+    let legacy_fix = non_empty(&v.fixed_in_version).filter(|_| fix.is_none());
+    let state = match legacy_fix {
+        Some(_) => FixState::Fixed,
+        None => FixState::parse(fix.and_then(|f| f.state.as_deref())),
+    };
+    let fixed_versions: Vec<&str> = match legacy_fix {
+        Some(x) => vec![x],
+        None => fix
+            .map(|f| {
+                f.versions
+                    .iter()
+                    .map(|s| s.trim())
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default(),
+    };
     let fixed_in =
         (state == FixState::Fixed && !fixed_versions.is_empty()).then(|| fixed_versions.join(", "));
     let remediation_text = match state {
@@ -346,6 +414,7 @@ fn draft(m: &Match, target: &Target, resource: &Resource, report_fields: &FieldM
 
     let mut cvss = Vec::new();
     cvss_of(&v.cvss, non_empty(&v.namespace), &mut cvss);
+    legacy_cvss(v, &mut cvss);
     for r in &m.related_vulnerabilities {
         cvss_of(&r.cvss, non_empty(&r.namespace), &mut cvss);
     }
@@ -368,7 +437,7 @@ fn draft(m: &Match, target: &Target, resource: &Resource, report_fields: &FieldM
     if let Some(d) = non_empty(&v.data_source) {
         push_unique(&mut urls, d);
     }
-    for u in &v.urls {
+    for u in v.urls.iter().chain(&v.links) {
         push_unique(&mut urls, u);
     }
     for adv in &v.advisories {
@@ -409,6 +478,17 @@ fn draft(m: &Match, target: &Target, resource: &Resource, report_fields: &FieldM
             )
         });
 
+    // an unrated match (Unknown, no word, or a word that is no rating) takes its label from a
+    // CVSS score when it has one; Negligible is a rating
+    let unrated_score = match severity {
+        Severity::Unknown(_) => rating_score(m),
+        _ => None,
+    };
+    let label = match &unrated_score {
+        Some((score, _)) => unrated_label(Some(*score)),
+        None => Label::from(&severity),
+    };
+
     let mut fields = report_fields.clone();
     let mut put = |k: &str, val: Option<String>| {
         if let Some(val) = val.filter(|s| !s.is_empty()) {
@@ -416,6 +496,10 @@ fn draft(m: &Match, target: &Target, resource: &Resource, report_fields: &FieldM
         }
     };
     put("grype/Purl", non_empty(&a.purl).map(str::to_string));
+    put(
+        "grype/SeverityFromCvss",
+        unrated_score.as_ref().map(|(_, what)| what.clone()),
+    );
     put(
         "grype/Namespace",
         non_empty(&v.namespace).map(str::to_string),
@@ -493,7 +577,7 @@ fn draft(m: &Match, target: &Target, resource: &Resource, report_fields: &FieldM
         ],
         title,
         description,
-        label: Some(Label::from(&severity)),
+        label: Some(label),
         original_severity: v.severity.clone().unwrap_or_default(),
         rule_ids,
         types: vec![if cve { TYPE_CVE } else { TYPE_VULN }.to_string()],

@@ -14,8 +14,16 @@
 //! rebuild), so the same CVE in two places is two findings. A match repeating an earlier one's
 //! identity is skipped as `duplicate`; `ignoredMatches[]` are skipped as `ignored`.
 //!
-//! Severity: Critical, High, Medium, Low as such; Negligible, Unknown and anything else
-//! INFORMATIONAL (the word kept in `Severity.Original`). Every CVSS entry of the vulnerability
+//! Severity: Critical, High, Medium, Low as such; Negligible INFORMATIONAL. An unrated match
+//! (Unknown, no word, or any other word) takes its label from a CVSS base score by the v3 scale
+//! when it has one (the vulnerability's own `cvss[]` or `cvssV3`/`cvssV2`, else the NVD related
+//! entry's, else another related entry's; v3 and later before v2), named in
+//! `grype/SeverityFromCvss`; without a score it is INFORMATIONAL. The word is always kept in
+//! `Severity.Original`.
+//!
+//! Old Grype is read too: before 0.13 (May 2021) `matchDetails` is one object, not an array;
+//! Grype 0.7 writes `cvssV2`/`cvssV3`, `links` and `fixedInVersion` instead of `cvss[]`, `urls`
+//! and `fix`. Every CVSS entry of the vulnerability
 //! and its related vulnerabilities is kept with version, vector and source; the highest EPSS
 //! score becomes `EpssScore`; a CISA KEV entry sets `ExploitAvailable`; the fix state maps to
 //! `FixAvailable` (fixed YES with `FixedInVersion`, not-fixed and wont-fix NO, unknown omitted);

@@ -30,7 +30,9 @@ pub struct Match {
     pub vulnerability: Vulnerability,
     #[serde(default, deserialize_with = "nullable")]
     pub related_vulnerabilities: Vec<VulnerabilityMetadata>,
-    #[serde(default, deserialize_with = "nullable")]
+    /// An array; Grype before 0.13 (May 2021) wrote one object (`{matcher, searchKey,
+    /// matchedOn}`), read as a one-element array.
+    #[serde(default, deserialize_with = "one_or_many")]
     pub match_details: Vec<MatchDetails>,
     pub artifact: Artifact,
 }
@@ -79,6 +81,32 @@ pub struct Vulnerability {
     pub advisories: Vec<Advisory>,
     #[serde(default)]
     pub risk: Option<f64>,
+    /// Old Grype (0.7): the links instead of `urls`.
+    #[serde(default, deserialize_with = "nullable")]
+    pub links: Vec<String>,
+    /// Old Grype (0.7): the CVSS v2 assessment instead of `cvss[]`.
+    #[serde(default, rename = "cvssV2")]
+    pub cvss_v2: Option<LegacyCvss>,
+    /// Old Grype (0.7): the CVSS v3 assessment instead of `cvss[]`.
+    #[serde(default, rename = "cvssV3")]
+    pub cvss_v3: Option<LegacyCvss>,
+    /// Old Grype (0.7): the fixed version instead of `fix`.
+    #[serde(default)]
+    pub fixed_in_version: Option<String>,
+}
+
+/// A CVSS assessment of old Grype (`cvssV2`, `cvssV3`): the scores and the vector, no version.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LegacyCvss {
+    #[serde(default)]
+    pub base_score: Option<f64>,
+    #[serde(default)]
+    pub exploitability_score: Option<f64>,
+    #[serde(default)]
+    pub impact_score: Option<f64>,
+    #[serde(default)]
+    pub vector: Option<String>,
 }
 
 /// What a vulnerability database says about a related vulnerability (the same fields as
@@ -181,7 +209,7 @@ pub struct Advisory {
     pub link: Option<String>,
 }
 
-/// How a match was made.
+/// How a match was made (`searchedBy`/`searchKey` and `found`/`matchedOn` are not used).
 #[derive(Debug, Clone, Deserialize)]
 pub struct MatchDetails {
     /// `exact-direct-match`, `exact-indirect-match`, `cpe-match` (newer Grype).
@@ -290,4 +318,37 @@ where
     T: Deserialize<'de> + Default,
 {
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+/// An array of `T`, one `T` as an object (read as a one-element array), or `null` (empty).
+fn one_or_many<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    use serde::de::{self, MapAccess, SeqAccess, Visitor};
+    struct V<T>(std::marker::PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+        type Value = Vec<T>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an array of objects or one object")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut v = Vec::new();
+            while let Some(x) = seq.next_element()? {
+                v.push(x);
+            }
+            Ok(v)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            T::deserialize(de::value::MapAccessDeserializer::new(map)).map(|t| vec![t])
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+    }
+    d.deserialize_any(V(std::marker::PhantomData))
 }

@@ -17,6 +17,11 @@ fn every_testdata_report_converts() {
     let files = testdata_files("grype", &["json"]);
     assert!(files.len() >= 5, "{files:?}");
     for file in files {
+        // Grype 0.7.0's 1,567 matches would make a snapshot of several MB (the others are at
+        // most 25 KB); tests/mapping.rs checks that report with assertions instead.
+        if file == "grype/defectdojo-grype-0.7.0-many_vulns2.json" {
+            continue;
+        }
         let bytes = testdata(&file);
         let out = asff_grype::parse(&bytes, &context()).unwrap_or_else(|e| panic!("{file}: {e}"));
         assert_valid(&out.findings);

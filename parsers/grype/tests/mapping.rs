@@ -509,3 +509,209 @@ fn other_tools_reports_are_rejected() {
         assert!(e.message.contains("not a Grype JSON report"), "{file}: {e}");
     }
 }
+
+const OLD: &str = "grype/defectdojo-grype-0.7.0-many_vulns2.json";
+
+#[test]
+fn grype_0_7_reports_with_match_details_as_one_object() {
+    // Grype 0.7.0 (DefectDojo's many_vulns2.json): matchDetails is one object, CVSS in
+    // cvssV2/cvssV3, links, fixedInVersion
+    let out = parse(OLD, &context());
+    assert_eq!(out.records, 1567);
+    assert_eq!(out.findings.len(), 1567);
+    assert!(out.skipped.is_empty());
+    let count = |l: Label| out.findings.iter().filter(|f| f.label() == Some(l)).count();
+    // Negligible (688) and Unknown (104, none with a score) are INFORMATIONAL
+    assert_eq!(
+        (
+            count(Label::Critical),
+            count(Label::High),
+            count(Label::Medium),
+            count(Label::Low),
+            count(Label::Informational)
+        ),
+        (0, 26, 637, 112, 688 + 104)
+    );
+    assert!(out
+        .findings
+        .iter()
+        .all(|f| f.product_fields.contains_key("grype/Matchers")));
+
+    let f = &out.findings[0];
+    assert_eq!(f.vulnerabilities[0].id, "CVE-2019-9192");
+    assert_eq!(f.product_fields["grype/Matchers"], "dpkg-matcher");
+    assert_eq!(
+        f.severity.as_ref().unwrap().original.as_deref(),
+        Some("Negligible")
+    );
+    assert_eq!(f.label(), Some(Label::Informational));
+    let c = &f.vulnerabilities[0].cvss[0];
+    assert_eq!(
+        (c.version.as_deref(), c.base_score),
+        (Some("2.0"), Some(5.0))
+    );
+    assert_eq!(c.base_vector.as_deref(), Some("AV:N/AC:L/Au:N/C:N/I:N/A:P"));
+    assert_eq!(
+        f.vulnerabilities[0].reference_urls,
+        vec!["https://security-tracker.debian.org/tracker/CVE-2019-9192"]
+    );
+
+    // cvssV3 with its version from the vector
+    let pip = find(&out, "CVE-2018-20225", "pip");
+    let versions: Vec<_> = pip.vulnerabilities[0]
+        .cvss
+        .iter()
+        .map(|c| (c.version.clone().unwrap(), c.base_score.unwrap()))
+        .collect();
+    assert_eq!(
+        versions,
+        vec![("3.1".to_string(), 7.8), ("2.0".to_string(), 6.8)]
+    );
+
+    // fixedInVersion: a fix is available
+    let svn = find(&out, "CVE-2020-17525", "libsvn1");
+    assert_eq!(
+        svn.vulnerabilities[0].fix_available,
+        Some(YesNoPartial::Yes)
+    );
+    assert_eq!(
+        svn.vulnerabilities[0].vulnerable_packages[0]
+            .fixed_in_version
+            .as_deref(),
+        Some("1.10.4-1+deb10u2")
+    );
+    // Unknown without a score stays INFORMATIONAL, the word kept
+    assert_eq!(svn.label(), Some(Label::Informational));
+    assert_eq!(
+        svn.severity.as_ref().unwrap().original.as_deref(),
+        Some("Unknown")
+    );
+    assert!(!svn.product_fields.contains_key("grype/SeverityFromCvss"));
+
+    let unique: HashSet<_> = ids(&out).into_iter().collect();
+    assert_eq!(unique.len(), 1567);
+}
+
+#[test]
+fn match_details_as_an_array_or_one_object_give_the_same_finding() {
+    let array = value(PATHS);
+    let mut object = array.clone();
+    for m in object["matches"].as_array_mut().unwrap() {
+        let first = m["matchDetails"][0].clone();
+        assert!(first.is_object());
+        m["matchDetails"] = first;
+    }
+    let a = parse_value(&array, &context());
+    let b = parse_value(&object, &context());
+    assert!(!a.findings.is_empty());
+    assert_eq!(ids(&a), ids(&b));
+    for (x, y) in a.findings.iter().zip(&b.findings) {
+        assert_eq!(
+            x.product_fields.get("grype/Matchers"),
+            y.product_fields.get("grype/Matchers")
+        );
+        assert!(x.product_fields.contains_key("grype/Matchers"));
+    }
+    // null is no detail; another type is an error at the member
+    let mut null = array.clone();
+    null["matches"][0]["matchDetails"] = Value::Null;
+    let n = parse_value(&null, &context());
+    assert!(!n.findings[0].product_fields.contains_key("grype/Matchers"));
+    let mut wrong = array;
+    wrong["matches"][0]["matchDetails"] = json!("dpkg-matcher");
+    let e = expect_error(&serde_json::to_vec(&wrong).unwrap());
+    assert_eq!(json_path(&e), "$.matches[0].matchDetails");
+}
+
+/// The handwritten report's match with severity Unknown and no CVSS (CVE-2022-37434 in zlib).
+fn unknown_match() -> (Value, usize) {
+    let v = value(DIRECTORY);
+    let i = v["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|m| m["vulnerability"]["severity"] == "Unknown")
+        .unwrap();
+    (v, i)
+}
+
+fn finding_of(v: &Value, i: usize) -> AwsSecurityFinding {
+    let id = v["matches"][i]["vulnerability"]["id"].as_str().unwrap();
+    let pkg = v["matches"][i]["artifact"]["name"].as_str().unwrap();
+    find(&parse_value(v, &context()), id, pkg).clone()
+}
+
+#[test]
+fn unrated_matches_take_the_label_of_their_cvss_score() {
+    // without a score: INFORMATIONAL
+    let (v, i) = unknown_match();
+    let f = finding_of(&v, i);
+    assert_eq!(f.label(), Some(Label::Informational));
+    assert_eq!(
+        f.severity.as_ref().unwrap().original.as_deref(),
+        Some("Unknown")
+    );
+    assert!(!f.product_fields.contains_key("grype/SeverityFromCvss"));
+
+    // its own cvss[] score (v3 preferred over v2)
+    let mut own = v.clone();
+    own["matches"][i]["vulnerability"]["cvss"] = json!([
+        {"version": "2.0", "vector": "AV:N/AC:L/Au:N/C:P/I:P/A:P", "metrics": {"baseScore": 7.5}},
+        {"version": "3.1", "vector": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", "metrics": {"baseScore": 9.8}}
+    ]);
+    let g = finding_of(&own, i);
+    assert_eq!(g.label(), Some(Label::Critical));
+    assert_eq!(
+        g.severity.as_ref().unwrap().original.as_deref(),
+        Some("Unknown")
+    );
+    assert_eq!(
+        g.product_fields["grype/SeverityFromCvss"],
+        "9.8 (CVSS 3.1, debian:distro:debian:11)"
+    );
+    assert_eq!(g.id, f.id, "the rating does not change the Id");
+
+    // only v2: its score on the same scale
+    let mut v2 = v.clone();
+    v2["matches"][i]["vulnerability"]["cvss"] =
+        json!([{"version": "2.0", "metrics": {"baseScore": 5.0}}]);
+    assert_eq!(finding_of(&v2, i).label(), Some(Label::Medium));
+
+    // the NVD related entry's score
+    let mut nvd = v.clone();
+    nvd["matches"][i]["relatedVulnerabilities"] = json!([
+        {"id": "CVE-2022-37434", "namespace": "nvd:cpe", "severity": "Critical",
+         "cvss": [{"source": "nvd@nist.gov", "type": "Primary", "version": "3.1",
+                   "vector": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
+                   "metrics": {"baseScore": 9.8}}]}
+    ]);
+    let h = finding_of(&nvd, i);
+    assert_eq!(h.label(), Some(Label::Critical));
+    assert_eq!(
+        h.product_fields["grype/SeverityFromCvss"],
+        "9.8 (CVSS 3.1, nvd@nist.gov)"
+    );
+
+    // a score of 0: INFORMATIONAL; a score out of range is no score
+    let mut zero = v.clone();
+    zero["matches"][i]["vulnerability"]["cvss"] =
+        json!([{"version": "3.1", "metrics": {"baseScore": 0.0}}]);
+    assert_eq!(finding_of(&zero, i).label(), Some(Label::Informational));
+    let mut odd = v.clone();
+    odd["matches"][i]["vulnerability"]["cvss"] =
+        json!([{"version": "3.1", "metrics": {"baseScore": 42.0}}]);
+    assert_eq!(finding_of(&odd, i).label(), Some(Label::Informational));
+
+    // Grype 0.7's cvssV3 on an Unknown match
+    let mut legacy = v.clone();
+    legacy["matches"][i]["vulnerability"]["cvssV3"] =
+        json!({"baseScore": 7.5, "vector": "CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H"});
+    assert_eq!(finding_of(&legacy, i).label(), Some(Label::High));
+
+    // Negligible is a rating: it stays INFORMATIONAL whatever the score
+    let mut negligible = own;
+    negligible["matches"][i]["vulnerability"]["severity"] = json!("Negligible");
+    let n = finding_of(&negligible, i);
+    assert_eq!(n.label(), Some(Label::Informational));
+    assert!(!n.product_fields.contains_key("grype/SeverityFromCvss"));
+}

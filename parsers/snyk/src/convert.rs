@@ -597,8 +597,10 @@ fn draft(ctx: &Context, info: &ProjectInfo, g: Gathered) -> Draft {
     let mut seen = BTreeSet::new();
     related.retain(|r| *r != vuln_id && seen.insert(r.clone()));
 
-    let word = non_empty(v.severity.as_deref())
-        .or(non_empty(v.severity_with_critical.as_deref()))
+    // legacy Snyk JSON caps `severity` at high and rates in `severityWithCritical`; that one
+    // wins when present (as DefectDojo reads it), and is the word kept in Severity.Original
+    let word = non_empty(v.severity_with_critical.as_deref())
+        .or(non_empty(v.severity.as_deref()))
         .unwrap_or("");
     let sev = Severity::parse(word);
     let cvss = cvss(v);
@@ -705,6 +707,12 @@ fn draft(ctx: &Context, info: &ProjectInfo, g: Gathered) -> Draft {
         (
             "snyk/License",
             non_empty(v.license.as_deref()).map(str::to_string),
+        ),
+        (
+            "snyk/Severity",
+            non_empty(v.severity.as_deref())
+                .filter(|o| !o.eq_ignore_ascii_case(word))
+                .map(str::to_string),
         ),
         (
             "snyk/OriginalSeverity",

@@ -15,8 +15,10 @@
 //!   emitted + skipped = the entries of the report. Entries of `filtered.ignore` and
 //!   `filtered.patch` are records skipped as `ignored` and `patched`; `snyk iac test` issues
 //!   are skipped as not supported (with a warning).
-//! - Severity critical, high, medium, low; another word falls back to the CVSS score. The
-//!   word is kept in `Severity.Original`. License issues (`type: license`) are findings of type
+//! - Severity critical, high, medium, low, from `severityWithCritical` when present (legacy
+//!   Snyk JSON caps `severity` at high and gives the real rating there), else `severity`;
+//!   another word falls back to the CVSS score. The word used is kept in `Severity.Original`
+//!   (`critical`), the capped `severity` in `snyk/Severity` when it differs. License issues (`type: license`) are findings of type
 //!   `Software and Configuration Checks/Industry and Regulatory Standards`.
 //! - Kept: CVE and CWE ids (and GHSA/alternative ids as related vulnerabilities), every CVSS
 //!   score and vector (`cvssScore`/`CVSSv3`, `cvssSources`, `cvssDetails`), exploit maturity

@@ -333,6 +333,54 @@ fn severity_mapping() {
 }
 
 #[test]
+fn severity_with_critical_wins_over_the_capped_severity() {
+    // DefectDojo's real one-vulnerability report: severity and severityWithCritical agree
+    let real = json_of("snyk/defectdojo-single_project_one_vuln.json");
+    let out = parse_value(&real);
+    let f = &out.findings[0];
+    assert_eq!(f.label(), Some(Label::Medium));
+    assert_eq!(
+        f.severity.as_ref().unwrap().original.as_deref(),
+        Some("medium")
+    );
+    assert!(!f.product_fields.contains_key("snyk/Severity"));
+
+    // legacy Snyk caps `severity` at high and rates critical in severityWithCritical
+    let mut capped = real.clone();
+    capped["vulnerabilities"][0]["severity"] = json!("high");
+    capped["vulnerabilities"][0]["severityWithCritical"] = json!("critical");
+    let out = parse_value(&capped);
+    let g = &out.findings[0];
+    assert_eq!(g.label(), Some(Label::Critical));
+    assert_eq!(
+        g.severity.as_ref().unwrap().original.as_deref(),
+        Some("critical")
+    );
+    assert_eq!(g.product_fields["snyk/Severity"], "high");
+    // the same vulnerability: the same Id whatever the rating
+    assert_eq!(g.id, f.id);
+
+    // without severityWithCritical: severity, as before
+    let mut plain = capped.clone();
+    plain["vulnerabilities"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("severityWithCritical");
+    let h = &parse_value(&plain).findings[0];
+    assert_eq!(h.label(), Some(Label::High));
+    assert_eq!(
+        h.severity.as_ref().unwrap().original.as_deref(),
+        Some("high")
+    );
+    assert!(!h.product_fields.contains_key("snyk/Severity"));
+
+    // an empty severityWithCritical does not count
+    let mut empty = capped;
+    empty["vulnerabilities"][0]["severityWithCritical"] = json!("");
+    assert_eq!(parse_value(&empty).findings[0].label(), Some(Label::High));
+}
+
+#[test]
 fn identifiers_scores_exploits_and_remediation() {
     let out = parse(&testdata(HAND_NPM));
     let minimist = find(&out, "minimist");

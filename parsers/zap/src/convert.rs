@@ -2,10 +2,20 @@
 //!
 //! - A record is one alert of one site. Alerts with confidence 0 (ZAP's "False Positive") are
 //!   skipped with reason `false positive`.
-//! - One finding per (site, alert): the alert is identified by `alertRef`, else `pluginid` (2.8
-//!   and 2.9 have no `alertRef`), else its name. When a report holds the same alert of the same
-//!   site twice, the records are folded into one finding (the riskiest first, the instances of
-//!   all) and the others are skipped with reason `duplicate alert (merged)`.
+//! - One finding per alert entry of a site. An entry is identified by its `alertRef`; without
+//!   one (ZAP <= 2.9, weekly builds of 2020-21) one plugin may list several alerts in a site,
+//!   each with its own name, risk and confidence (10099 "Source Code Disclosure - Servlet / -
+//!   SQL", 10049 "Storable and Cacheable Content" / "Non-Storable Content", 90022 at Low and at
+//!   Medium, 10027 at two confidences), so such an entry is identified by `pluginid` (else its
+//!   name) with its `alert` and `name`, `riskcode` and `confidence`. Only entries equal on the
+//!   whole identity are the same alert: they are folded into one finding (the riskiest first,
+//!   the instances of all) and the others are skipped with reason `duplicate alert (merged)`.
+//! - The Id's identity is the key alone (`alertRef`, else `pluginid`, else the name), as in
+//!   earlier versions, so the Ids of entries with `alertRef` and of plugins that raise one alert
+//!   in the site do not change. Only when several different entries of a site share the key (the
+//!   alerts earlier versions merged) does an entry without `alertRef` add its names, `riskcode`
+//!   and `confidence`; an entry with `alertRef` always keeps the `alertRef` alone. So a plugin's
+//!   Id changes when it goes from one alert in a site to several, or back.
 //! - The scope is the site: its `@name` normalised (scheme and host lower case, default port and
 //!   trailing `/` dropped), as `Scope::Repository { name: site, branch: None }`. Ids and the
 //!   GeneratorId (`zap/{site}`) therefore follow the scanned site, not the pipeline's
@@ -242,12 +252,70 @@ fn site_scope(name: String) -> Scope {
     Scope::Repository { name, branch: None }
 }
 
-/// The alert's identity within its site: `alertRef`, else `pluginid`, else the name.
-fn alert_key(alert: &Alert) -> Option<&str> {
-    trimmed(&alert.alert_ref)
-        .or(trimmed(&alert.pluginid))
-        .or(trimmed(&alert.name))
-        .or(trimmed(&alert.alert))
+/// What identifies an alert entry within its site: its `alertRef`; in reports without
+/// `alertRef` (ZAP 2.9 and older, weekly builds of 2020-21), where one plugin may raise several
+/// alerts in a site (10099 "Source Code Disclosure - Servlet / - SQL", 10049 "Storable and
+/// Cacheable Content" / "Non-Storable Content", 90022 at Low and at Medium), the `pluginid`
+/// (else the name) with the alert's name (`alert` and `name`, which ZAP writes alike),
+/// `riskcode` and `confidence`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum AlertIdentity {
+    Ref(String),
+    Legacy {
+        key: String,
+        alert: String,
+        name: String,
+        riskcode: String,
+        confidence: String,
+    },
+}
+
+impl AlertIdentity {
+    fn of(alert: &Alert) -> Option<AlertIdentity> {
+        if let Some(r) = trimmed(&alert.alert_ref) {
+            return Some(AlertIdentity::Ref(r.to_string()));
+        }
+        let key = trimmed(&alert.pluginid)
+            .or(trimmed(&alert.name))
+            .or(trimmed(&alert.alert))?;
+        Some(AlertIdentity::Legacy {
+            key: key.to_string(),
+            alert: trimmed(&alert.alert).unwrap_or("").to_string(),
+            name: trimmed(&alert.name).unwrap_or("").to_string(),
+            riskcode: trimmed(&alert.riskcode).unwrap_or("").to_string(),
+            confidence: trimmed(&alert.confidence).unwrap_or("").to_string(),
+        })
+    }
+
+    /// `alertRef`, else `pluginid`, else the name: the first part of the Id.
+    fn key(&self) -> &str {
+        match self {
+            AlertIdentity::Ref(r) => r,
+            AlertIdentity::Legacy { key, .. } => key,
+        }
+    }
+
+    /// The finding's identity: the key alone (the Ids of earlier versions), unless other alerts
+    /// of the site share the key, then, for an entry without `alertRef`, the key with the
+    /// names, `riskcode` and `confidence` that tell them apart.
+    fn finding_identity(&self, shared: bool) -> Vec<String> {
+        match self {
+            AlertIdentity::Legacy {
+                key,
+                alert,
+                name,
+                riskcode,
+                confidence,
+            } if shared => vec![
+                key.clone(),
+                alert.clone(),
+                name.clone(),
+                riskcode.clone(),
+                confidence.clone(),
+            ],
+            _ => vec![self.key().to_string()],
+        }
+    }
 }
 
 /// One alert record with where it is.
@@ -268,9 +336,8 @@ pub(crate) fn convert(
         warnings,
         ..Default::default()
     };
-    // (scope, alert key) → the records of that alert, in report order
-    let mut groups: Vec<(String, String, Vec<Record<'_>>)> = Vec::new();
-    let mut index: HashMap<(String, String), usize> = HashMap::new();
+    // every record to convert, with its alert's full identity, in report order
+    let mut keyed: Vec<(String, AlertIdentity, Record<'_>)> = Vec::new();
 
     for (si, site) in report.sites.iter().enumerate() {
         let splace = site_place(report.syntax, si, site);
@@ -294,7 +361,7 @@ pub(crate) fn convert(
                 out.skip(place.path.clone(), "false positive");
                 continue;
             }
-            let Some(key) = alert_key(alert) else {
+            let Some(identity) = AlertIdentity::of(alert) else {
                 return Err(
                     place.error("the alert has no alertRef, pluginid or name to identify it")
                 );
@@ -306,28 +373,54 @@ pub(crate) fn convert(
                 ));
             }
             let scope = normalize_site(&name);
-            let k = (scope.clone(), key.to_string());
             let record = Record {
                 site,
                 site_name: name,
                 alert,
                 place,
             };
-            match index.get(&k) {
-                Some(&g) => {
-                    if let Some(group) = groups.get_mut(g) {
-                        group.2.push(record);
-                    }
+            keyed.push((scope, identity, record));
+        }
+    }
+
+    // how many different alerts of a site share a key (alertRef, else pluginid, else name):
+    // more than one only in reports without alertRef, where one plugin raised several alerts
+    let mut variants: HashMap<(&str, &str), Vec<&AlertIdentity>> = HashMap::new();
+    for (scope, identity, _) in &keyed {
+        let v = variants.entry((scope, identity.key())).or_default();
+        if !v.contains(&identity) {
+            v.push(identity);
+        }
+    }
+    let shared: Vec<bool> = keyed
+        .iter()
+        .map(|(scope, identity, _)| {
+            variants
+                .get(&(scope.as_str(), identity.key()))
+                .is_some_and(|v| v.len() > 1)
+        })
+        .collect();
+
+    // (scope, alert identity) → the records of that alert, in report order; only records equal
+    // on the whole identity are the same alert
+    let mut groups: Vec<(String, AlertIdentity, bool, Vec<Record<'_>>)> = Vec::new();
+    let mut index: HashMap<(String, AlertIdentity), usize> = HashMap::new();
+    for ((scope, identity, record), shared) in keyed.into_iter().zip(shared) {
+        let k = (scope, identity);
+        match index.get(&k) {
+            Some(&g) => {
+                if let Some(group) = groups.get_mut(g) {
+                    group.3.push(record);
                 }
-                None => {
-                    index.insert(k, groups.len());
-                    groups.push((scope, key.to_string(), vec![record]));
-                }
+            }
+            None => {
+                index.insert(k.clone(), groups.len());
+                groups.push((k.0, k.1, shared, vec![record]));
             }
         }
     }
 
-    for (scope_name, key, mut records) in groups {
+    for (scope_name, identity, shared, mut records) in groups {
         // the riskiest record leads; the others are folded in
         let lead = records
             .iter()
@@ -350,7 +443,12 @@ pub(crate) fn convert(
         let Some(first) = records.first() else {
             continue;
         };
-        let draft = draft(report, &key, &records, &mut out.warnings);
+        let draft = draft(
+            report,
+            identity.finding_identity(shared),
+            &records,
+            &mut out.warnings,
+        );
         let finding =
             build(ctx, &TOOL, &scope, draft).map_err(|e| first.place.error(e.to_string()))?;
         out.findings.push(finding);
@@ -358,10 +456,16 @@ pub(crate) fn convert(
     Ok(out)
 }
 
-fn draft(report: &Report, key: &str, records: &[Record<'_>], warnings: &mut Vec<String>) -> Draft {
+fn draft(
+    report: &Report,
+    identity: Vec<String>,
+    records: &[Record<'_>],
+    warnings: &mut Vec<String>,
+) -> Draft {
     let Some(lead) = records.first() else {
         return Draft::default();
     };
+    let key = identity.first().map_or("", String::as_str);
     let a = lead.alert;
     let risk = Risk::of(a);
     if let Risk::Unknown(raw) = &risk {
@@ -424,6 +528,11 @@ fn draft(report: &Report, key: &str, records: &[Record<'_>], warnings: &mut Vec<
     put("Host", trimmed(&lead.site.host));
     put("Port", trimmed(&lead.site.port));
     put("Ssl", trimmed(&lead.site.ssl));
+    // the legacy `alert` element, when it says something else than `name`
+    put(
+        "Alert",
+        trimmed(&a.alert).filter(|al| trimmed(&a.name).is_some_and(|n| n != *al)),
+    );
     put("AlertRef", trimmed(&a.alert_ref));
     put("PluginId", trimmed(&a.pluginid));
     put("RiskCode", trimmed(&a.riskcode));
@@ -503,7 +612,7 @@ fn draft(report: &Report, key: &str, records: &[Record<'_>], warnings: &mut Vec<
     }
 
     Draft {
-        identity: vec![key.to_string()],
+        identity,
         title,
         description,
         label: Some(Label::from(&risk)),

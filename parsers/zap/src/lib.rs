@@ -8,9 +8,12 @@
 //! are never expanded (see [`parse`]).
 //!
 //! The mapping, in short (details in the `convert` module):
-//! - one finding per (site, alert), the alert identified by `alertRef`, else `pluginid`; its
-//!   instances are folded in (count in `zap/InstanceCount`, one `Other` resource per distinct
-//!   URI with each instance's method, parameter, attack and evidence);
+//! - one finding per alert entry of a site, the entry identified by `alertRef`, else (ZAP <= 2.9
+//!   and weekly builds of 2020-21, where one plugin can raise several alerts in a site) by
+//!   `pluginid` with the alert's name, `riskcode` and `confidence`; the Id keeps the key alone
+//!   (`alertRef` or `pluginid`) unless several entries of the site share it; its instances are
+//!   folded in (count in `zap/InstanceCount`, one `Other` resource per distinct URI with each
+//!   instance's method, parameter, attack and evidence);
 //! - the scope is the scanned site (`@name`, normalised), so Ids and the GeneratorId
 //!   (`zap/https://example.com`) stay the same across scans of the same site, whatever the
 //!   repository or branch of the pipeline; the report speaks for every site it lists
@@ -25,8 +28,9 @@
 //! - product fields `zap/…`: Site, Host, Port, Ssl, AlertRef, PluginId, RiskCode, RiskDesc,
 //!   Confidence, ConfidenceCode, InstanceCount, InstancesListed, UniqueUris,
 //!   InstancesDescribed, UrisOmitted, CweId, WascId, SourceId, Systemic, OtherInfo, References,
-//!   Tags, ProgramName, Version, Generated, and MergedAlerts/MergedAlertNames when one alert
-//!   appears twice in a site (the extra records are skipped as `duplicate alert (merged)`);
+//!   Tags, ProgramName, Version, Generated, Alert (the legacy `alert` element when it differs
+//!   from `name`), and MergedAlerts/MergedAlertNames when entries equal on the whole identity
+//!   appear twice in a site (the extra records are skipped as `duplicate alert (merged)`);
 //! - rule ids for the severity policy: the alertRef, the pluginid, `CWE-n`, `WASC-n`.
 //!
 //! ```

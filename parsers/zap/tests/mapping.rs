@@ -241,39 +241,280 @@ fn alert_ref_identifies_the_alert_and_pluginid_stands_in_for_old_reports() {
     );
 }
 
+/// An alert entry of a report without alertRef (ZAP <= 2.9): `alert` and `name` as ZAP writes
+/// them (alike), no `alertRef`.
+fn legacy(pluginid: &str, name: &str, riskcode: &str, confidence: &str, uri: &str) -> Value {
+    let mut a = alert(pluginid, json!(riskcode), confidence);
+    a.as_object_mut().unwrap().remove("alertRef");
+    a["alert"] = json!(name);
+    a["name"] = json!(name);
+    a["instances"] = json!([{"uri": uri, "method": "GET"}]);
+    a
+}
+
+fn ids(out: &ParseOutput) -> Vec<&str> {
+    out.findings.iter().map(|f| f.id.as_str()).collect()
+}
+
 #[test]
-fn the_same_alert_twice_is_folded_into_one_finding() {
-    let out = parse(&testdata("zap/defectdojo-5_zap_sample_one.xml"));
+fn every_alert_entry_of_a_plugin_is_a_finding() {
+    // ZAP 2.9: one plugin, several alerts with their own name, risk and confidence
+    let out = parse_value(&report(vec![
+        legacy(
+            "10099",
+            "Source Code Disclosure - Servlet",
+            "2",
+            "2",
+            "https://x.example/a",
+        ),
+        legacy(
+            "10099",
+            "Source Code Disclosure - SQL",
+            "2",
+            "2",
+            "https://x.example/b",
+        ),
+        legacy(
+            "10099",
+            "Source Code Disclosure - ActiveVFP",
+            "2",
+            "2",
+            "https://x.example/c",
+        ),
+        legacy(
+            "10049",
+            "Storable and Cacheable Content",
+            "0",
+            "2",
+            "https://x.example/d",
+        ),
+        legacy(
+            "10049",
+            "Non-Storable Content",
+            "0",
+            "2",
+            "https://x.example/e",
+        ),
+    ]));
+    assert_eq!((out.records, out.findings.len()), (5, 5));
+    assert!(out.skipped.is_empty(), "{:?}", out.skipped);
+    let titles: Vec<_> = out.findings.iter().map(|f| f.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        vec![
+            "Source Code Disclosure - Servlet",
+            "Source Code Disclosure - SQL",
+            "Source Code Disclosure - ActiveVFP",
+            "Storable and Cacheable Content",
+            "Non-Storable Content"
+        ]
+    );
+    let mut unique = ids(&out);
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 5);
+    // the Id still begins with the plugin, and no finding says it merged anything
+    assert!(out.findings[0]
+        .id
+        .starts_with("zap/https://x.example/10099/"));
+    assert!(out
+        .findings
+        .iter()
+        .all(|f| !f.product_fields.contains_key("zap/MergedAlerts")));
+    assert_eq!(out.findings[1].resources[0].id, "https://x.example/b");
+}
+
+#[test]
+fn entries_differing_only_in_risk_or_confidence_are_separate_findings() {
+    // 90022 "Application Error Disclosure" at Low and at Medium
+    let low = legacy(
+        "90022",
+        "Application Error Disclosure",
+        "1",
+        "2",
+        "https://x.example/a",
+    );
+    let medium = legacy(
+        "90022",
+        "Application Error Disclosure",
+        "2",
+        "2",
+        "https://x.example/a",
+    );
+    let out = parse_value(&report(vec![low.clone(), medium.clone()]));
+    assert_eq!(out.findings.len(), 2);
+    let labels: Vec<_> = out.findings.iter().map(|f| f.label()).collect();
+    assert_eq!(labels, vec![Some(Label::Low), Some(Label::Medium)]);
+    assert_ne!(out.findings[0].id, out.findings[1].id);
+
+    // 10027 "Information Disclosure - Suspicious Comments" at two confidences
+    let c1 = legacy(
+        "10027",
+        "Information Disclosure - Suspicious Comments",
+        "0",
+        "1",
+        "https://x.example/a",
+    );
+    let c2 = legacy(
+        "10027",
+        "Information Disclosure - Suspicious Comments",
+        "0",
+        "2",
+        "https://x.example/a",
+    );
+    let out = parse_value(&report(vec![c1.clone(), c2.clone()]));
+    assert_eq!(out.findings.len(), 2);
+    assert_eq!(out.findings[0].product_fields["zap/ConfidenceCode"], "1");
+    assert_eq!(out.findings[1].product_fields["zap/ConfidenceCode"], "2");
+    assert_ne!(out.findings[0].id, out.findings[1].id);
+
+    // each entry keeps its Id whatever the order of the report
+    let swapped = parse_value(&report(vec![c2, c1]));
+    assert_eq!(swapped.findings[0].id, out.findings[1].id);
+    assert_eq!(swapped.findings[1].id, out.findings[0].id);
+}
+
+#[test]
+fn a_plugin_raised_once_and_alert_refs_keep_their_ids() {
+    // a plugin seen once in a site is identified by its pluginid alone, as before
+    let one = parse_value(&report(vec![legacy(
+        "90022",
+        "Application Error Disclosure",
+        "1",
+        "2",
+        "https://x.example/a",
+    )]));
+    let by_plugin_alone = asff_core::id::finding_id(
+        "zap",
+        &asff_core::Scope::Repository {
+            name: "https://x.example".into(),
+            branch: None,
+        },
+        &["90022"],
+    );
+    assert_eq!(one.findings[0].id, by_plugin_alone);
+    // next to another plugin's alert it stays so
+    let two = parse_value(&report(vec![
+        legacy(
+            "90022",
+            "Application Error Disclosure",
+            "1",
+            "2",
+            "https://x.example/a",
+        ),
+        legacy(
+            "10027",
+            "Information Disclosure - Suspicious Comments",
+            "0",
+            "1",
+            "https://x.example/a",
+        ),
+    ]));
+    assert_eq!(two.findings[0].id, by_plugin_alone);
+
+    // entries with alertRef: alertRef alone, whatever else the site holds
+    let by_ref = |r: &str| {
+        asff_core::id::finding_id(
+            "zap",
+            &asff_core::Scope::Repository {
+                name: "https://x.example".into(),
+                branch: None,
+            },
+            &[r],
+        )
+    };
+    let out = parse_value(&report(vec![
+        alert("10049-1", json!("0"), "2"),
+        alert("10049-2", json!("0"), "2"),
+    ]));
+    assert_eq!(ids(&out), vec![by_ref("10049-1"), by_ref("10049-2")]);
+    // an entry without alertRef whose pluginid equals another entry's alertRef gets the longer
+    // identity; the alertRef entry keeps its own
+    let out = parse_value(&report(vec![
+        alert("10020", json!("2"), "2"),
+        legacy(
+            "10020",
+            "X-Frame-Options Header Not Set",
+            "2",
+            "2",
+            "https://x.example/a",
+        ),
+    ]));
+    assert_eq!(out.findings.len(), 2);
+    assert_eq!(out.findings[0].id, by_ref("10020"));
+    assert_ne!(out.findings[1].id, by_ref("10020"));
+}
+
+#[test]
+fn entries_equal_on_the_whole_identity_are_duplicates_and_folded() {
+    // identical entries (no alertRef): one finding, the other skipped
+    let e = legacy(
+        "10011",
+        "Cookie Without Secure Flag",
+        "1",
+        "2",
+        "https://x.example/a",
+    );
+    let mut e2 = e.clone();
+    e2["instances"] = json!([{"uri": "https://x.example/b", "method": "GET"}]);
+    let out = parse_value(&report(vec![e.clone(), e2]));
     assert_eq!((out.records, out.findings.len()), (2, 1));
     assert_eq!(out.skipped[0].reason, "duplicate alert (merged)");
-    assert_eq!(
-        out.skipped[0].record,
-        "/OWASPZAPReport/site[1]/alerts/alertitem[2]"
-    );
+    assert_eq!(out.skipped[0].record, "$.site[0].alerts[1]");
     let f = &out.findings[0];
-    // the repeated instances are one observation
-    assert_eq!(f.product_fields["zap/InstanceCount"], "3");
     assert_eq!(f.product_fields["zap/MergedAlerts"], "2");
+    assert_eq!(f.product_fields["zap/InstanceCount"], "2");
+    // the plugin has one alert in the site: its Id is the plugin's, as before
+    assert_eq!(f.id, parse_value(&report(vec![e])).findings[0].id);
 
-    // the riskiest leads, the instances of both are kept
-    let out = parse(&testdata("zap/handwritten-site-object-duplicates.json"));
-    let f = &out.findings[0];
-    assert_eq!(f.label(), Some(Label::Medium));
-    let ids: Vec<_> = f.resources.iter().map(|r| r.id.as_str()).collect();
+    // the same alertRef twice: folded, the riskiest leads
+    let mut low = alert("10020-1", json!("1"), "2");
+    low["name"] = json!("Low one");
+    let mut high = alert("10020-1", json!("3"), "2");
+    high["name"] = json!("High one");
+    let out = parse_value(&report(vec![low, high]));
+    assert_eq!(out.findings.len(), 1);
+    assert_eq!(out.findings[0].label(), Some(Label::High));
+    assert_eq!(out.findings[0].title, "High one");
+    assert_eq!(out.skipped[0].record, "$.site[0].alerts[0]");
+}
+
+#[test]
+fn real_reports_with_one_plugin_twice() {
+    // DefectDojo's sample: pluginid 10011 twice, the `alert` names differ ("zap1: …", "zap2: …")
+    let out = parse(&testdata("zap/defectdojo-5_zap_sample_one.xml"));
+    assert_eq!((out.records, out.findings.len()), (2, 2));
+    assert!(out.skipped.is_empty());
+    assert_ne!(out.findings[0].id, out.findings[1].id);
     assert_eq!(
-        ids,
-        vec!["https://www.example.org/", "https://www.example.org/about"]
+        out.findings[0].product_fields["zap/Alert"],
+        "zap1: Cookie Without Secure Flag"
     );
-    let mut low_first =
+    assert_eq!(
+        out.findings[1].product_fields["zap/Alert"],
+        "zap2: Cookie Without Secure Flag"
+    );
+    assert_eq!(out.findings[0].product_fields["zap/InstanceCount"], "3");
+
+    // a 2.8-style report: 10020 at Medium and at Low, two findings with their own instances
+    let out = parse(&testdata("zap/handwritten-site-object-duplicates.json"));
+    assert_eq!(out.findings.len(), 2);
+    let f = by_title(&out, "X-Frame-Options Header Not Set");
+    assert_eq!(f.label(), Some(Label::Medium));
+    assert_eq!(f.resources[0].id, "https://www.example.org/");
+    let g = by_title(&out, "Multiple X-Frame-Options Header Entries");
+    assert_eq!(g.label(), Some(Label::Low));
+    assert_eq!(g.resources[0].id, "https://www.example.org/about");
+    let mut reversed =
         serde_json::from_slice::<Value>(&testdata("zap/handwritten-site-object-duplicates.json"))
             .unwrap();
-    let alerts = low_first["site"]["alerts"].as_array_mut().unwrap();
-    alerts.reverse();
-    let out2 = parse_value(&low_first);
-    assert_eq!(out2.findings[0].id, f.id);
-    assert_eq!(out2.findings[0].label(), Some(Label::Medium));
-    assert_eq!(out2.findings[0].title, "X-Frame-Options Header Not Set");
-    assert_eq!(out2.skipped[0].record, "$.site.alerts[0]");
+    reversed["site"]["alerts"].as_array_mut().unwrap().reverse();
+    let out2 = parse_value(&reversed);
+    assert_eq!(by_title(&out2, "X-Frame-Options Header Not Set").id, f.id);
+    assert_eq!(
+        by_title(&out2, "Multiple X-Frame-Options Header Entries").id,
+        g.id
+    );
 }
 
 #[test]

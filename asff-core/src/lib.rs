@@ -44,6 +44,8 @@ pub mod report;
 pub mod scanner;
 pub mod severity;
 pub mod sniff;
+pub mod text;
+pub mod vuln;
 
 pub use build::{build, repository_resource, Draft, ToolInfo};
 pub use context::{Context, ContextError, Pipeline, PipelineInfo, Scope, ScopeReport};

@@ -212,27 +212,7 @@ pub fn metadata_value(v: &str) -> String {
 
 /// Undoes [`metadata_value`]'s percent-encoding (lossy for invalid UTF-8).
 pub fn metadata_decode(v: &str) -> String {
-    fn hex(b: u8) -> Option<u8> {
-        (b as char).to_digit(16).map(|d| d as u8)
-    }
-    let b = v.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while let Some(&c) = b.get(i) {
-        if c == b'%' {
-            if let (Some(h), Some(l)) = (
-                b.get(i + 1).copied().and_then(hex),
-                b.get(i + 2).copied().and_then(hex),
-            ) {
-                out.push(h * 16 + l);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(c);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    String::from_utf8_lossy(&asff_core::text::percent_decode(v, false)).into_owned()
 }
 
 /// Where raw reports are kept, and where reports are read from.

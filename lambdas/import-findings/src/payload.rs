@@ -438,31 +438,7 @@ fn parse_s3(
 
 /// S3 notifications URL-encode keys (form style: `+` is a space).
 pub fn decode_s3_key(k: &str) -> String {
-    fn hex(b: u8) -> Option<u8> {
-        (b as char).to_digit(16).map(|d| d as u8)
-    }
-    let b = k.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while let Some(&c) = b.get(i) {
-        match c {
-            b'+' => out.push(b' '),
-            b'%' => {
-                if let (Some(h), Some(l)) = (
-                    b.get(i + 1).copied().and_then(hex),
-                    b.get(i + 2).copied().and_then(hex),
-                ) {
-                    out.push(h * 16 + l);
-                    i += 3;
-                    continue;
-                }
-                out.push(c);
-            }
-            _ => out.push(c),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    String::from_utf8_lossy(&asff_core::text::percent_decode(k, true)).into_owned()
 }
 
 /// The context a key under the input prefix gives (see the module documentation).

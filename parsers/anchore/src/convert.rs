@@ -7,6 +7,8 @@ use asff_core::model::{
     Cvss, FieldMap, SoftwarePackage, Vulnerability, VulnerabilityVendor, YesNoPartial,
 };
 use asff_core::severity::unrated_label;
+use asff_core::text::{clean, push_unique};
+use asff_core::vuln::{is_cve, Severity, TYPE_CVE, TYPE_VULNERABILITY as TYPE_VULN};
 use asff_core::{build, Context, Draft, Label, ParseOutput, ReportError};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -16,66 +18,6 @@ use crate::model::{
 };
 use crate::TOOL;
 use asff_core::image::Image;
-
-const TYPE_CVE: &str = "Software and Configuration Checks/Vulnerabilities/CVE";
-const TYPE_VULN: &str = "Software and Configuration Checks/Vulnerabilities";
-
-/// Anchore's severity words.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Severity {
-    Critical,
-    High,
-    Medium,
-    Low,
-    Negligible,
-    /// `Unknown`, a missing severity, or any other word.
-    Unknown(String),
-}
-
-impl Severity {
-    fn parse(word: Option<&str>) -> Severity {
-        let w = word.unwrap_or("").trim();
-        match w.to_ascii_lowercase().as_str() {
-            "critical" => Severity::Critical,
-            "high" => Severity::High,
-            "medium" => Severity::Medium,
-            "low" => Severity::Low,
-            "negligible" => Severity::Negligible,
-            _ => Severity::Unknown(w.to_string()),
-        }
-    }
-}
-
-impl From<&Severity> for Label {
-    /// Critical, High, Medium and Low as such; Negligible and Unknown (or anything else) are
-    /// INFORMATIONAL: emitted, not dropped.
-    fn from(s: &Severity) -> Label {
-        match s {
-            Severity::Critical => Label::Critical,
-            Severity::High => Label::High,
-            Severity::Medium => Label::Medium,
-            Severity::Low => Label::Low,
-            Severity::Negligible | Severity::Unknown(_) => Label::Informational,
-        }
-    }
-}
-
-fn is_cve(id: &str) -> bool {
-    id.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("cve-"))
-}
-
-/// Control characters (a NUL in a version string, say) replaced, for single-line fields.
-fn clean(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
-        .collect()
-}
-
-fn push_unique(v: &mut Vec<String>, s: &str) {
-    if !s.is_empty() && !v.iter().any(|x| x == s) {
-        v.push(s.to_string());
-    }
-}
 
 /// An RFC 3339 time as ASFF wants it, or `None` when it is not one.
 fn timestamp(s: &str) -> Option<String> {
@@ -549,23 +491,6 @@ fn enterprise_draft(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn severity_words() {
-        for (w, l) in [
-            ("Critical", Label::Critical),
-            ("HIGH", Label::High),
-            ("Medium", Label::Medium),
-            ("low", Label::Low),
-            ("Negligible", Label::Informational),
-            ("Unknown", Label::Informational),
-            ("", Label::Informational),
-            ("Severe", Label::Informational),
-        ] {
-            assert_eq!(Label::from(&Severity::parse(Some(w))), l, "{w}");
-        }
-        assert_eq!(Severity::parse(None), Severity::Unknown(String::new()));
-    }
 
     #[test]
     fn timestamps() {

@@ -12,10 +12,7 @@ use asff_core::{
 
 use crate::model::{CvssV2, CvssV3, Dependency, Report, Text, Vulnerability};
 use crate::TOOL;
-
-/// Finding types.
-const TYPE_CVE: &str = "Software and Configuration Checks/Vulnerabilities/CVE";
-const TYPE_VULNERABILITY: &str = "Software and Configuration Checks/Vulnerabilities";
+use asff_core::vuln::{TYPE_CVE, TYPE_VULNERABILITY};
 
 /// Product field and resource detail keys.
 const PF: &str = "dependency-check/";
@@ -161,26 +158,9 @@ struct Package {
     version: Option<String>,
 }
 
-fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    let b = s.as_bytes();
-    let hex = |c: Option<&u8>| c.and_then(|c| (*c as char).to_digit(16));
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while let Some(&c) = b.get(i) {
-        if c == b'%' {
-            if let (Some(h), Some(l)) = (hex(b.get(i + 1)), hex(b.get(i + 2))) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(c);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+/// A purl part percent-decoded; one that does not decode to UTF-8 stays as it is.
+fn decode(s: &str) -> String {
+    String::from_utf8(asff_core::text::percent_decode(s, false)).unwrap_or_else(|_| s.to_string())
 }
 
 /// `pkg:type/namespace/name@version?qualifiers#subpath`.
@@ -203,12 +183,12 @@ fn from_purl(purl: &str) -> Option<Package> {
         Some((name, version)) => (name, Some(version)),
         None => (last, None),
     };
-    let short = percent_decode(name);
+    let short = decode(name);
     if short.is_empty() {
         return None;
     }
     let kind = kind.to_ascii_lowercase();
-    let full = match namespace.map(percent_decode).filter(|n| !n.is_empty()) {
+    let full = match namespace.map(decode).filter(|n| !n.is_empty()) {
         Some(ns) if kind == "maven" => format!("{}:{short}", ns.replace('/', ".")),
         Some(ns) => format!("{ns}/{short}"),
         None => short.clone(),
@@ -217,7 +197,7 @@ fn from_purl(purl: &str) -> Option<Package> {
         manager: Some(kind).filter(|k| !k.is_empty()),
         name: full,
         short,
-        version: version.map(percent_decode).filter(|v| !v.is_empty()),
+        version: version.map(decode).filter(|v| !v.is_empty()),
     })
 }
 
@@ -903,8 +883,9 @@ mod tests {
         assert!(from_purl("cpe:2.3:a:x:y:1").is_none());
         assert!(from_purl("pkg:").is_none());
         assert!(from_purl("pkg:npm/").is_none());
-        assert_eq!(percent_decode("a%2"), "a%2");
-        assert_eq!(percent_decode("%zz%41"), "%zzA");
+        assert_eq!(decode("a%2"), "a%2");
+        assert_eq!(decode("%zz%41"), "%zzA");
+        assert_eq!(decode("%FF"), "%FF", "not UTF-8: as it is");
     }
 
     #[test]

@@ -6,84 +6,14 @@ use asff_core::model::{
     AwsEcrContainerImageDetails, Cvss, FieldMap, Resource, ResourceDetails, SoftwarePackage,
     Vulnerability, VulnerabilityVendor, YesNo, YesNoPartial,
 };
-use asff_core::severity::unrated_label;
+use asff_core::text::non_empty;
+use asff_core::vuln::{Severity, TYPE_CVE as CVE_TYPE, TYPE_VULNERABILITY as VULN_TYPE};
 use asff_core::{build, Context, Draft, Label, ParseOutput, ReportError, Scope};
 
 use crate::model::{
     self, EnhancedImageScanFinding, Envelope, ImageScanFinding, ImageScanFindings, Timestamp,
 };
 use crate::TOOL;
-
-const CVE_TYPE: &str = "Software and Configuration Checks/Vulnerabilities/CVE";
-const VULN_TYPE: &str = "Software and Configuration Checks/Vulnerabilities";
-
-/// ECR's severities: `FindingSeverity` of basic scanning and Inspector's severity of enhanced
-/// scanning.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Severity {
-    Informational,
-    Low,
-    Medium,
-    High,
-    Critical,
-    /// Basic scanning: the source gave no severity.
-    Undefined,
-    /// Enhanced scanning: Inspector has not rated it yet.
-    Untriaged,
-    Unknown(String),
-}
-
-impl Severity {
-    fn parse(word: Option<&str>) -> Severity {
-        let w = word.unwrap_or("").trim();
-        match w.to_ascii_uppercase().as_str() {
-            "INFORMATIONAL" => Severity::Informational,
-            "LOW" => Severity::Low,
-            "MEDIUM" => Severity::Medium,
-            "HIGH" => Severity::High,
-            "CRITICAL" => Severity::Critical,
-            "UNDEFINED" => Severity::Undefined,
-            "UNTRIAGED" => Severity::Untriaged,
-            _ => Severity::Unknown(w.to_string()),
-        }
-    }
-}
-
-impl Severity {
-    /// No rating: `UNDEFINED`, `UNTRIAGED`, no word or another word.
-    fn is_unrated(&self) -> bool {
-        matches!(
-            self,
-            Severity::Undefined | Severity::Untriaged | Severity::Unknown(_)
-        )
-    }
-}
-
-impl From<&Severity> for Label {
-    fn from(s: &Severity) -> Label {
-        match s {
-            Severity::Critical => Label::Critical,
-            Severity::High => Label::High,
-            Severity::Medium => Label::Medium,
-            Severity::Low => Label::Low,
-            Severity::Informational
-            | Severity::Undefined
-            | Severity::Untriaged
-            | Severity::Unknown(_) => Label::Informational,
-        }
-    }
-}
-
-/// The label of a finding: its severity; an unrated one (`UNDEFINED`, `UNTRIAGED`, no word, or
-/// a word ECR does not define) takes the label of its CVSS score by the v3 qualitative scale,
-/// else INFORMATIONAL.
-fn label(sev: &Severity, score: Option<f64>) -> Label {
-    if sev.is_unrated() {
-        unrated_label(score)
-    } else {
-        Label::from(sev)
-    }
-}
 
 /// `ecr/SeverityFromCvss`: the score an unrated finding's label came from.
 fn severity_from_cvss(sev: &Severity, score: Option<f64>) -> Option<String> {
@@ -165,10 +95,6 @@ fn parse_ecr_uri(reference: &str) -> Option<Image> {
         digest: asff_core::context::image_digest(path),
         tags: asff_core::context::image_tag(path).into_iter().collect(),
     })
-}
-
-fn non_empty(s: Option<&str>) -> Option<&str> {
-    s.map(str::trim).filter(|s| !s.is_empty())
 }
 
 /// The region in an ECR ARN `arn:{p}:ecr:{region}:{registry}:repository/{repository}[/…]`, when
@@ -590,7 +516,7 @@ impl Converter<'_> {
                 .unwrap_or(&title)
                 .to_string(),
             title,
-            label: Some(label(&sev, best_score)),
+            label: Some(sev.label(best_score)),
             original_severity: f.severity.clone().unwrap_or_default(),
             rule_ids: vec![name.to_string()],
             types: vec![vuln_type(name).into()],
@@ -785,7 +711,7 @@ impl Converter<'_> {
                 .unwrap_or(&title)
                 .to_string(),
             title,
-            label: Some(label(&sev, score)),
+            label: Some(sev.label(score)),
             original_severity: f.severity.clone().unwrap_or_default(),
             rule_ids,
             types: vec![vuln_type(vid).into()],
@@ -838,15 +764,15 @@ mod tests {
             ("LOW", Label::Low),
             ("INFORMATIONAL", Label::Informational),
         ] {
-            assert_eq!(label(&Severity::parse(Some(word)), Some(9.8)), l, "{word}");
+            assert_eq!(Severity::parse(Some(word)).label(Some(9.8)), l, "{word}");
         }
         // unrated: the score's label, else INFORMATIONAL
         for word in ["UNDEFINED", "untriaged"] {
             let sev = Severity::parse(Some(word));
-            assert_eq!(label(&sev, Some(9.8)), Label::Critical, "{word}");
-            assert_eq!(label(&sev, Some(7.5)), Label::High, "{word}");
-            assert_eq!(label(&sev, Some(0.0)), Label::Informational, "{word}");
-            assert_eq!(label(&sev, None), Label::Informational, "{word}");
+            assert_eq!(sev.label(Some(9.8)), Label::Critical, "{word}");
+            assert_eq!(sev.label(Some(7.5)), Label::High, "{word}");
+            assert_eq!(sev.label(Some(0.0)), Label::Informational, "{word}");
+            assert_eq!(sev.label(None), Label::Informational, "{word}");
             assert_eq!(severity_from_cvss(&sev, Some(7.5)).as_deref(), Some("7.5"));
             assert_eq!(severity_from_cvss(&sev, None), None);
         }
@@ -855,10 +781,10 @@ mod tests {
             None
         );
         assert_eq!(
-            label(&Severity::parse(Some("SEVERE")), Some(9.8)),
+            Severity::parse(Some("SEVERE")).label(Some(9.8)),
             Label::Critical
         );
-        assert_eq!(label(&Severity::parse(None), None), Label::Informational);
+        assert_eq!(Severity::parse(None).label(None), Label::Informational);
     }
 
     #[test]

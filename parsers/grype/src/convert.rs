@@ -8,6 +8,8 @@ use asff_core::model::{
 };
 use asff_core::report::json_path;
 use asff_core::severity::unrated_label;
+use asff_core::text::{clean, non_empty, push_unique};
+use asff_core::vuln::{is_cve, Severity, TYPE_CVE, TYPE_VULNERABILITY as TYPE_VULN};
 use asff_core::{
     build, repository_resource, Context, Draft, Label, ParseOutput, ReportError, Scope,
 };
@@ -16,49 +18,6 @@ use crate::image::reference_in_user_input;
 use crate::model::{self, Document, ImageTarget, Match};
 use crate::TOOL;
 use asff_core::image::Image;
-
-const TYPE_CVE: &str = "Software and Configuration Checks/Vulnerabilities/CVE";
-const TYPE_VULN: &str = "Software and Configuration Checks/Vulnerabilities";
-
-/// Grype's severity words.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Severity {
-    Critical,
-    High,
-    Medium,
-    Low,
-    Negligible,
-    /// `Unknown`, a missing severity, or any other word.
-    Unknown(String),
-}
-
-impl Severity {
-    fn parse(word: Option<&str>) -> Severity {
-        let w = word.unwrap_or("").trim();
-        match w.to_ascii_lowercase().as_str() {
-            "critical" => Severity::Critical,
-            "high" => Severity::High,
-            "medium" => Severity::Medium,
-            "low" => Severity::Low,
-            "negligible" => Severity::Negligible,
-            _ => Severity::Unknown(w.to_string()),
-        }
-    }
-}
-
-impl From<&Severity> for Label {
-    /// Critical, High, Medium and Low as such; Negligible and Unknown (or anything else) are
-    /// INFORMATIONAL: emitted, not dropped.
-    fn from(s: &Severity) -> Label {
-        match s {
-            Severity::Critical => Label::Critical,
-            Severity::High => Label::High,
-            Severity::Medium => Label::Medium,
-            Severity::Low => Label::Low,
-            Severity::Negligible | Severity::Unknown(_) => Label::Informational,
-        }
-    }
-}
 
 /// Grype's fix states.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,37 +79,14 @@ impl Target {
     }
 }
 
-fn is_cve(id: &str) -> bool {
-    id.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("cve-"))
-}
-
-/// Control characters (Grype reports a NUL inside some binary versions) replaced, for
-/// single-line fields.
-fn clean(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
-        .collect()
-}
-
-fn non_empty(s: &Option<String>) -> Option<&str> {
-    s.as_deref().map(str::trim).filter(|t| !t.is_empty())
-}
-
-fn push_unique(v: &mut Vec<String>, s: &str) {
-    let s = s.trim();
-    if !s.is_empty() && !v.iter().any(|x| x == s) {
-        v.push(s.to_string());
-    }
-}
-
 /// The image of an `image` source.
 fn image_of(t: &ImageTarget, ctx: &Context, out: &mut ParseOutput) -> Image {
     let repo_digest = t
         .repo_digests
         .iter()
         .find_map(|r| r.split_once('@').map(|(_, d)| d));
-    let digest = non_empty(&t.manifest_digest).or(repo_digest);
-    let reference = non_empty(&t.user_input)
+    let digest = non_empty(t.manifest_digest.as_deref()).or(repo_digest);
+    let reference = non_empty(t.user_input.as_deref())
         .and_then(reference_in_user_input)
         .or_else(|| t.tags.iter().map(|s| s.trim()).find(|s| !s.is_empty()))
         .or_else(|| {
@@ -163,7 +99,7 @@ fn image_of(t: &ImageTarget, ctx: &Context, out: &mut ParseOutput) -> Image {
     let mut image = match reference {
         Some(r) => Image::from_reference(r, digest),
         None => {
-            let image = Image::from_digest(digest.or(non_empty(&t.image_id)));
+            let image = Image::from_digest(digest.or(non_empty(t.image_id.as_deref())));
             out.warnings.push(format!(
                 "the report does not name the image repository (userInput {:?}, no tags); the findings are scoped to {} \
                  so a rebuilt image will not update them: pass the image reference (--image)",
@@ -174,7 +110,7 @@ fn image_of(t: &ImageTarget, ctx: &Context, out: &mut ParseOutput) -> Image {
         }
     };
     image.tags = t.tags.clone();
-    image.image_id = non_empty(&t.image_id).map(str::to_string);
+    image.image_id = non_empty(t.image_id.as_deref()).map(str::to_string);
     image
 }
 
@@ -222,15 +158,22 @@ pub fn convert(doc: Document, ctx: &Context) -> Result<ParseOutput, ReportError>
     let resource = target.resource(ctx);
 
     let mut report_fields = FieldMap::new();
-    if let Some(v) = doc.descriptor.as_ref().and_then(|d| non_empty(&d.version)) {
+    if let Some(v) = doc
+        .descriptor
+        .as_ref()
+        .and_then(|d| non_empty(d.version.as_deref()))
+    {
         report_fields.insert("grype/Version".into(), v.to_string());
     }
     if let Some(d) = &doc.distro {
-        let distro = [non_empty(&d.name), non_empty(&d.version)]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let distro = [
+            non_empty(d.name.as_deref()),
+            non_empty(d.version.as_deref()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
         if !distro.is_empty() {
             report_fields.insert("grype/Distro".into(), distro);
         }
@@ -278,10 +221,12 @@ fn cvss_of(entries: &[model::Cvss], namespace: Option<&str>, cvss: &mut Vec<Cvss
             continue;
         };
         let entry = Cvss {
-            version: non_empty(&c.version).map(str::to_string),
+            version: non_empty(c.version.as_deref()).map(str::to_string),
             base_score: Some(score),
-            base_vector: non_empty(&c.vector).map(str::to_string),
-            source: non_empty(&c.source).or(namespace).map(str::to_string),
+            base_vector: non_empty(c.vector.as_deref()).map(str::to_string),
+            source: non_empty(c.source.as_deref())
+                .or(namespace)
+                .map(str::to_string),
             ..Default::default()
         };
         if !cvss.contains(&entry) {
@@ -298,7 +243,7 @@ fn legacy_cvss(v: &model::Vulnerability, cvss: &mut Vec<Cvss>) {
         let Some(score) = c.base_score.filter(|s| (0.0..=10.0).contains(s)) else {
             continue;
         };
-        let vector = non_empty(&c.vector);
+        let vector = non_empty(c.vector.as_deref());
         let version = vector
             .and_then(|x| x.strip_prefix("CVSS:"))
             .and_then(|x| x.split('/').next())
@@ -308,7 +253,7 @@ fn legacy_cvss(v: &model::Vulnerability, cvss: &mut Vec<Cvss>) {
             version: Some(version.to_string()),
             base_score: Some(score),
             base_vector: vector.map(str::to_string),
-            source: non_empty(&v.namespace).map(str::to_string),
+            source: non_empty(v.namespace.as_deref()).map(str::to_string),
             ..Default::default()
         };
         if !cvss.contains(&entry) {
@@ -323,15 +268,16 @@ fn legacy_cvss(v: &model::Vulnerability, cvss: &mut Vec<Cvss>) {
 fn rating_score(m: &Match) -> Option<(f64, String)> {
     let v = &m.vulnerability;
     let mut own = Vec::new();
-    cvss_of(&v.cvss, non_empty(&v.namespace), &mut own);
+    cvss_of(&v.cvss, non_empty(v.namespace.as_deref()), &mut own);
     legacy_cvss(v, &mut own);
     let mut related: Vec<&model::VulnerabilityMetadata> =
         m.related_vulnerabilities.iter().collect();
     // the NVD's entries first (a stable sort keeps the report's order otherwise)
-    related.sort_by_key(|r| !non_empty(&r.namespace).is_some_and(|n| n.starts_with("nvd")));
+    related
+        .sort_by_key(|r| !non_empty(r.namespace.as_deref()).is_some_and(|n| n.starts_with("nvd")));
     let mut all = own;
     for r in related {
-        cvss_of(&r.cvss, non_empty(&r.namespace), &mut all);
+        cvss_of(&r.cvss, non_empty(r.namespace.as_deref()), &mut all);
     }
     let v3 = |c: &&Cvss| {
         c.version
@@ -355,13 +301,13 @@ fn draft(m: &Match, target: &Target, resource: &Resource, report_fields: &FieldM
     let id = v.id.trim();
     let severity = Severity::parse(v.severity.as_deref());
     let name = a.name.trim();
-    let version = non_empty(&a.version);
-    let kind = non_empty(&a.kind);
+    let version = non_empty(a.version.as_deref());
+    let kind = non_empty(a.kind.as_deref());
 
     let mut paths: Vec<&str> = a
         .locations
         .iter()
-        .filter_map(|l| non_empty(&l.path))
+        .filter_map(|l| non_empty(l.path.as_deref()))
         .collect();
     paths.sort_unstable();
     paths.dedup();
@@ -380,7 +326,7 @@ fn draft(m: &Match, target: &Target, resource: &Resource, report_fields: &FieldM
 
     let fix = v.fix.as_ref();
     // old Grype (0.7) has no `fix`, only `fixedInVersion` when there is one
-    let legacy_fix = non_empty(&v.fixed_in_version).filter(|_| fix.is_none());
+    let legacy_fix = non_empty(v.fixed_in_version.as_deref()).filter(|_| fix.is_none());
     let state = match legacy_fix {
         Some(_) => FixState::Fixed,
         None => FixState::parse(fix.and_then(|f| f.state.as_deref())),
@@ -413,10 +359,10 @@ fn draft(m: &Match, target: &Target, resource: &Resource, report_fields: &FieldM
     };
 
     let mut cvss = Vec::new();
-    cvss_of(&v.cvss, non_empty(&v.namespace), &mut cvss);
+    cvss_of(&v.cvss, non_empty(v.namespace.as_deref()), &mut cvss);
     legacy_cvss(v, &mut cvss);
     for r in &m.related_vulnerabilities {
-        cvss_of(&r.cvss, non_empty(&r.namespace), &mut cvss);
+        cvss_of(&r.cvss, non_empty(r.namespace.as_deref()), &mut cvss);
     }
 
     let epss = v
@@ -434,19 +380,19 @@ fn draft(m: &Match, target: &Target, resource: &Resource, report_fields: &FieldM
             .any(|r| !r.known_exploited.is_empty());
 
     let mut urls = Vec::new();
-    if let Some(d) = non_empty(&v.data_source) {
+    if let Some(d) = non_empty(v.data_source.as_deref()) {
         push_unique(&mut urls, d);
     }
     for u in v.urls.iter().chain(&v.links) {
         push_unique(&mut urls, u);
     }
     for adv in &v.advisories {
-        if let Some(l) = non_empty(&adv.link) {
+        if let Some(l) = non_empty(adv.link.as_deref()) {
             push_unique(&mut urls, l);
         }
     }
     for r in &m.related_vulnerabilities {
-        if let Some(d) = non_empty(&r.data_source) {
+        if let Some(d) = non_empty(r.data_source.as_deref()) {
             push_unique(&mut urls, d);
         }
         for u in &r.urls {
@@ -459,11 +405,11 @@ fn draft(m: &Match, target: &Target, resource: &Resource, report_fields: &FieldM
         None => name.to_string(),
     };
     let title = clean(&format!("{id} in {package_label}"));
-    let description = non_empty(&v.description)
+    let description = non_empty(v.description.as_deref())
         .or_else(|| {
             m.related_vulnerabilities
                 .iter()
-                .find_map(|r| non_empty(&r.description))
+                .find_map(|r| non_empty(r.description.as_deref()))
         })
         .map(str::to_string)
         .unwrap_or_else(|| {
@@ -495,18 +441,22 @@ fn draft(m: &Match, target: &Target, resource: &Resource, report_fields: &FieldM
             fields.insert(k.to_string(), clean(&val));
         }
     };
-    put("grype/Purl", non_empty(&a.purl).map(str::to_string));
+    put(
+        "grype/Purl",
+        non_empty(a.purl.as_deref()).map(str::to_string),
+    );
     put(
         "grype/SeverityFromCvss",
         unrated_score.as_ref().map(|(_, what)| what.clone()),
     );
     put(
         "grype/Namespace",
-        non_empty(&v.namespace).map(str::to_string),
+        non_empty(v.namespace.as_deref()).map(str::to_string),
     );
     put(
         "grype/FixState",
-        fix.and_then(|f| non_empty(&f.state)).map(str::to_string),
+        fix.and_then(|f| non_empty(f.state.as_deref()))
+            .map(str::to_string),
     );
     if state != FixState::Fixed && !fixed_versions.is_empty() {
         put("grype/FixVersions", Some(fixed_versions.join(", ")));
@@ -515,10 +465,10 @@ fn draft(m: &Match, target: &Target, resource: &Resource, report_fields: &FieldM
     let mut matchers = Vec::new();
     let mut match_types = Vec::new();
     for d in &m.match_details {
-        if let Some(x) = non_empty(&d.matcher) {
+        if let Some(x) = non_empty(d.matcher.as_deref()) {
             push_unique(&mut matchers, x);
         }
-        if let Some(x) = non_empty(&d.kind) {
+        if let Some(x) = non_empty(d.kind.as_deref()) {
             push_unique(&mut match_types, x);
         }
     }
@@ -527,7 +477,7 @@ fn draft(m: &Match, target: &Target, resource: &Resource, report_fields: &FieldM
     let upstreams: Vec<String> = a
         .upstreams
         .iter()
-        .map(|u| match non_empty(&u.version) {
+        .map(|u| match non_empty(u.version.as_deref()) {
             Some(ver) => format!("{} {ver}", u.name),
             None => u.name.clone(),
         })
@@ -555,9 +505,11 @@ fn draft(m: &Match, target: &Target, resource: &Resource, report_fields: &FieldM
         cvss,
         related_vulnerabilities: related,
         vendor: Some(VulnerabilityVendor {
-            name: non_empty(&v.namespace).unwrap_or("grype").to_string(),
-            url: non_empty(&v.data_source).map(str::to_string),
-            vendor_severity: non_empty(&v.severity).map(str::to_string),
+            name: non_empty(v.namespace.as_deref())
+                .unwrap_or("grype")
+                .to_string(),
+            url: non_empty(v.data_source.as_deref()).map(str::to_string),
+            vendor_severity: non_empty(v.severity.as_deref()).map(str::to_string),
             ..Default::default()
         }),
         reference_urls: urls,
@@ -583,7 +535,7 @@ fn draft(m: &Match, target: &Target, resource: &Resource, report_fields: &FieldM
         types: vec![if cve { TYPE_CVE } else { TYPE_VULN }.to_string()],
         remediation_text,
         remediation_url: None,
-        source_url: non_empty(&v.data_source).map(str::to_string),
+        source_url: non_empty(v.data_source.as_deref()).map(str::to_string),
         product_fields: fields,
         resources: vec![resource.clone()],
         vulnerabilities: vec![vulnerability],
@@ -594,22 +546,6 @@ fn draft(m: &Match, target: &Target, resource: &Resource, report_fields: &FieldM
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn severity_words() {
-        for (w, l) in [
-            ("Critical", Label::Critical),
-            ("High", Label::High),
-            ("medium", Label::Medium),
-            ("LOW", Label::Low),
-            ("Negligible", Label::Informational),
-            ("Unknown", Label::Informational),
-            ("", Label::Informational),
-            ("whatever", Label::Informational),
-        ] {
-            assert_eq!(Label::from(&Severity::parse(Some(w))), l, "{w}");
-        }
-    }
 
     #[test]
     fn fix_states() {

@@ -7,9 +7,9 @@ use asff_core::model::{
     ContainerDetails, Cvss, FieldMap, Resource, ResourceDetails, SoftwarePackage, Vulnerability,
     VulnerabilityVendor, YesNo, YesNoPartial,
 };
-use asff_core::{
-    build, repository_resource, Context, Draft, Label, ParseOutput, ReportError, Scope,
-};
+use asff_core::text::non_empty;
+use asff_core::vuln::{Severity, TYPE_CVE as CVE_TYPE, TYPE_VULNERABILITY as VULN_TYPE};
+use asff_core::{build, repository_resource, Context, Draft, ParseOutput, ReportError, Scope};
 use serde_json::Value;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -17,57 +17,11 @@ use time::OffsetDateTime;
 use crate::model::{self, Project};
 use crate::TOOL;
 
-const CVE_TYPE: &str = "Software and Configuration Checks/Vulnerabilities/CVE";
-const VULN_TYPE: &str = "Software and Configuration Checks/Vulnerabilities";
 const LICENSE_TYPE: &str = "Software and Configuration Checks/Industry and Regulatory Standards";
 
 /// The skip reason of a non-grouped entry that is one more dependency path of a finding
 /// emitted from an earlier entry.
 pub const AGGREGATED: &str = "aggregated path";
-
-/// Snyk's severities.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Severity {
-    Critical,
-    High,
-    Medium,
-    Low,
-    Unknown(String),
-}
-
-impl Severity {
-    fn parse(word: &str) -> Severity {
-        match word.trim().to_ascii_lowercase().as_str() {
-            "critical" => Severity::Critical,
-            "high" => Severity::High,
-            "medium" => Severity::Medium,
-            "low" => Severity::Low,
-            _ => Severity::Unknown(word.trim().to_string()),
-        }
-    }
-}
-
-impl From<&Severity> for Label {
-    fn from(s: &Severity) -> Label {
-        match s {
-            Severity::Critical => Label::Critical,
-            Severity::High => Label::High,
-            Severity::Medium => Label::Medium,
-            Severity::Low => Label::Low,
-            Severity::Unknown(_) => Label::Informational,
-        }
-    }
-}
-
-/// The label: Snyk's severity; another word falls back to the CVSS score.
-fn label(sev: &Severity, score: Option<f64>) -> Label {
-    match sev {
-        Severity::Unknown(_) => score
-            .and_then(Label::from_cvss)
-            .unwrap_or_else(|| Label::from(sev)),
-        known => Label::from(known),
-    }
-}
 
 /// Snyk's exploit maturity.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,10 +55,6 @@ impl Maturity {
             Maturity::NoData => None,
         }
     }
-}
-
-fn non_empty(s: Option<&str>) -> Option<&str> {
-    s.map(str::trim).filter(|s| !s.is_empty())
 }
 
 /// An RFC 3339 time as ASFF writes it.
@@ -602,7 +552,7 @@ fn draft(ctx: &Context, info: &ProjectInfo, g: Gathered) -> Draft {
     let word = non_empty(v.severity_with_critical.as_deref())
         .or(non_empty(v.severity.as_deref()))
         .unwrap_or("");
-    let sev = Severity::parse(word);
+    let sev = Severity::parse(Some(word));
     let cvss = cvss(v);
     let score = v
         .cvss_score
@@ -783,7 +733,7 @@ fn draft(ctx: &Context, info: &ProjectInfo, g: Gathered) -> Draft {
         identity: g.identity,
         title,
         description,
-        label: Some(label(&sev, score)),
+        label: Some(sev.label(score)),
         original_severity: word.to_string(),
         rule_ids,
         types: vec![types.into()],
@@ -869,6 +819,7 @@ fn container_resource(ctx: &Context, image: &str, mut other: FieldMap) -> Resour
 #[cfg(test)]
 mod tests {
     use super::*;
+    use asff_core::Label;
 
     #[test]
     fn severity_words() {
@@ -878,13 +829,13 @@ mod tests {
             ("medium", Label::Medium),
             ("low", Label::Low),
         ] {
-            assert_eq!(label(&Severity::parse(w), Some(0.1)), l);
+            assert_eq!(Severity::parse(Some(w)).label(Some(0.1)), l);
         }
         assert_eq!(
-            label(&Severity::parse("severe"), Some(9.1)),
+            Severity::parse(Some("severe")).label(Some(9.1)),
             Label::Critical
         );
-        assert_eq!(label(&Severity::parse(""), None), Label::Informational);
+        assert_eq!(Severity::parse(Some("")).label(None), Label::Informational);
     }
 
     #[test]

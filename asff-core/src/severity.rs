@@ -84,8 +84,8 @@ impl Label {
 
 /// The label of an unrated finding (a scanner's word that gives no rating, such as ECR's
 /// `UNDEFINED`/`UNTRIAGED` or Grype's and Anchore's `Unknown`; `Negligible` is a rating): from
-/// its CVSS base score by [`Label::from_cvss`] when it has
-/// one (a score outside 0..=10 is no score), else INFORMATIONAL.
+/// its CVSS base score by [`Label::from_cvss`] when it has one (a score outside 0..=10 is no
+/// score), else INFORMATIONAL.
 pub fn unrated_label(score: Option<f64>) -> Label {
     score
         .and_then(Label::from_cvss)

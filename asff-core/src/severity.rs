@@ -82,19 +82,10 @@ impl Label {
     }
 }
 
-/// Whether a scanner's severity word gives no rating: `Unknown` (Grype, Anchore, Trivy),
-/// `UNDEFINED` and `UNTRIAGED` (ECR), or no word at all. `Negligible` is a rating (the lowest),
-/// not unrated.
-pub fn is_unrated(word: &str) -> bool {
-    let w = word.trim();
-    w.is_empty()
-        || ["unknown", "undefined", "untriaged"]
-            .iter()
-            .any(|u| w.eq_ignore_ascii_case(u))
-}
-
-/// The label of an unrated finding: from its CVSS base score by [`Label::from_cvss`] when it has
-/// one (a score outside 0..=10 is no score), else INFORMATIONAL.
+/// The label of an unrated finding (a scanner's word that gives no rating, such as ECR's
+/// `UNDEFINED`/`UNTRIAGED` or Grype's and Anchore's `Unknown`; `Negligible` is a rating): from
+/// its CVSS base score by [`Label::from_cvss`] when it has one (a score outside 0..=10 is no
+/// score), else INFORMATIONAL.
 pub fn unrated_label(score: Option<f64>) -> Label {
     score
         .and_then(Label::from_cvss)
@@ -169,13 +160,7 @@ mod tests {
     }
 
     #[test]
-    fn unrated_words_and_their_label_from_a_score() {
-        for w in ["Unknown", "UNKNOWN", "UNDEFINED", "untriaged", "", "  "] {
-            assert!(is_unrated(w), "{w:?}");
-        }
-        for w in ["Negligible", "LOW", "informational", "Critical", "none"] {
-            assert!(!is_unrated(w), "{w:?}");
-        }
+    fn unrated_label_from_a_score() {
         assert_eq!(unrated_label(Some(9.8)), Label::Critical);
         assert_eq!(unrated_label(Some(7.0)), Label::High);
         assert_eq!(unrated_label(Some(4.0)), Label::Medium);

@@ -11,7 +11,7 @@ use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::OffsetDateTime;
 
-use crate::model::{Component, Flow, Hotspot, Issue, Page, Severity, TextRange};
+use crate::model::{Component, Flow, Hotspot, Issue, Page, Rule, Severity, SonarReport, TextRange};
 use crate::{Options, TOOL};
 
 /// The type of security issues and hotspots.
@@ -42,12 +42,162 @@ impl Document {
     }
 }
 
+/// What a sonar-report export adds to its issues: the rules' descriptions and the server.
+#[derive(Debug, Default)]
+pub(crate) struct Extras {
+    /// Rule key → the rule's description as plain text.
+    pub rule_descriptions: HashMap<String, String>,
+    /// `sonarBaseURL`: the server, when the options name none.
+    pub server_url: Option<String>,
+    /// `hotspotKeys`: the issues that are security hotspots.
+    pub hotspot_keys: HashSet<String>,
+}
+
+/// A sonar-report export as one issues page: each issue with its key, rule, severity, status,
+/// file and line, the project (`sonarComponent`), the type SECURITY_HOTSPOT for the keys of
+/// `hotspotKeys`; the rules' names as the page's rules; their descriptions and the server in
+/// the extras.
+pub(crate) fn from_sonar_report(report: SonarReport) -> (Document, Extras) {
+    let hotspots: HashSet<String> = report
+        .hotspot_keys
+        .unwrap_or_default()
+        .into_iter()
+        .collect();
+    let project = report
+        .sonar_component
+        .filter(|c| !c.trim().is_empty())
+        .or(report.project_name.filter(|c| !c.trim().is_empty()));
+    let mut extras = Extras {
+        server_url: report.sonar_base_url,
+        hotspot_keys: hotspots.clone(),
+        ..Default::default()
+    };
+    let mut rules = Vec::new();
+    let mut rule_severities: HashMap<String, Severity> = HashMap::new();
+    for (key, rule) in report.rules.unwrap_or_default() {
+        if let Some(sev) = rule.severity {
+            rule_severities.insert(key.clone(), sev);
+        }
+        if let Some(text) = rule
+            .html_desc
+            .as_deref()
+            .map(html_to_text)
+            .filter(|t| !t.is_empty())
+        {
+            extras.rule_descriptions.insert(key.clone(), text);
+        }
+        rules.push(Rule {
+            key,
+            name: rule.name,
+        });
+    }
+    let issues = report
+        .issues
+        .into_iter()
+        .map(|i| {
+            let severity = i.severity.or_else(|| {
+                i.rule
+                    .as_ref()
+                    .and_then(|r| rule_severities.get(r))
+                    .cloned()
+            });
+            Issue {
+                kind: hotspots
+                    .contains(&i.key)
+                    .then(|| "SECURITY_HOTSPOT".to_string()),
+                key: i.key,
+                rule: i.rule,
+                severity,
+                status: i.status,
+                component: i.component,
+                project: project.clone(),
+                line: i.line,
+                message: i.message.or(i.description),
+                ..Default::default()
+            }
+        })
+        .collect();
+    let page = Page {
+        issues: Some(issues),
+        rules: Some(rules),
+        ..Default::default()
+    };
+    (Document::One(page), extras)
+}
+
+/// HTML (a rule's description) as plain text: tags dropped (block ends and `<br>` become line
+/// breaks), the common entities decoded, blank runs collapsed.
+pub(crate) fn html_to_text(html: &str) -> String {
+    let mut text = String::new();
+    let mut rest = html;
+    // the source's own line breaks are spaces; only block tags break lines
+    let push_text = |text: &mut String, t: &str| {
+        for c in t.chars() {
+            text.push(if c.is_whitespace() { ' ' } else { c });
+        }
+    };
+    while let Some(open) = rest.find('<') {
+        push_text(&mut text, rest.get(..open).unwrap_or(""));
+        let after = rest.get(open..).unwrap_or("");
+        let Some(close) = after.find('>') else {
+            rest = "";
+            break;
+        };
+        let tag = after
+            .get(1..close)
+            .unwrap_or("")
+            .trim_start_matches('/')
+            .split(|c: char| c.is_whitespace() || c == '/')
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if matches!(
+            tag.as_str(),
+            "p" | "br"
+                | "li"
+                | "ul"
+                | "ol"
+                | "pre"
+                | "h1"
+                | "h2"
+                | "h3"
+                | "h4"
+                | "h5"
+                | "h6"
+                | "div"
+                | "tr"
+                | "table"
+        ) {
+            text.push('\n');
+        } else {
+            text.push(' ');
+        }
+        rest = after.get(close + 1..).unwrap_or("");
+    }
+    push_text(&mut text, rest);
+    let text = text
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&apos;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&");
+    text.lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 struct Conv<'a> {
     ctx: &'a Context,
     server: Option<String>,
     scope: Scope,
     components: HashMap<&'a str, &'a Component>,
     rules: HashMap<&'a str, &'a str>,
+    rule_descriptions: &'a HashMap<String, String>,
+    hotspot_keys: &'a HashSet<String>,
     seen: HashSet<&'a str>,
     duplicates: BTreeMap<&'a str, usize>,
     unknown_words: BTreeSet<String>,
@@ -56,19 +206,23 @@ struct Conv<'a> {
 }
 
 /// Converts every page.
-pub(crate) fn convert(
-    doc: &Document,
-    ctx: &Context,
+pub(crate) fn convert<'a>(
+    doc: &'a Document,
+    ctx: &'a Context,
     opts: &Options,
+    extras: &'a Extras,
 ) -> Result<ParseOutput, ReportError> {
     let pages = doc.pages();
+    let base = |u: Option<&str>| {
+        u.map(|u| u.trim().trim_end_matches('/').to_string())
+            .filter(|u| !u.is_empty())
+    };
     let mut c = Conv {
         ctx,
-        server: opts
-            .server_url
-            .as_deref()
-            .map(|u| u.trim().trim_end_matches('/').to_string())
-            .filter(|u| !u.is_empty()),
+        // the options' server wins over the one a sonar-report export names
+        server: base(opts.server_url.as_deref()).or_else(|| base(extras.server_url.as_deref())),
+        rule_descriptions: &extras.rule_descriptions,
+        hotspot_keys: &extras.hotspot_keys,
         scope: ctx.code_scope_for(TOOL.name)?,
         components: HashMap::new(),
         rules: HashMap::new(),
@@ -201,7 +355,13 @@ impl<'a> Conv<'a> {
         let message = issue.message.as_deref().unwrap_or("").trim();
 
         let mut pf = FieldMap::new();
-        put(&mut pf, "Kind", Some("issue"));
+        // a sonar-report export lists its hotspots among the issues
+        let hotspot = self.hotspot_keys.contains(issue.key.as_str());
+        put(
+            &mut pf,
+            "Kind",
+            Some(if hotspot { "hotspot" } else { "issue" }),
+        );
         put(&mut pf, "Key", Some(&issue.key));
         put(&mut pf, "Project", issue.project.as_deref());
         put(&mut pf, "Component", issue.component.as_deref());
@@ -283,6 +443,9 @@ impl<'a> Conv<'a> {
         if !tags.is_empty() {
             description.push(format!("Tags: {}", tags.join(", ")));
         }
+        if let Some(d) = rule.and_then(|r| self.rule_descriptions.get(r)) {
+            description.push(d.clone());
+        }
 
         let mut rule_ids: Vec<String> = rule.map(str::to_string).into_iter().collect();
         rule_ids.extend(cwes.iter().cloned());
@@ -303,8 +466,12 @@ impl<'a> Conv<'a> {
             remediation_text: None,
             remediation_url: None,
             source_url: self.url(
-                "project/issues",
-                "open",
+                if hotspot {
+                    "security_hotspots"
+                } else {
+                    "project/issues"
+                },
+                if hotspot { "hotspots" } else { "open" },
                 issue.project.as_deref(),
                 &issue.key,
                 issue.branch.as_deref(),
@@ -737,4 +904,20 @@ pub(crate) fn encode(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_descriptions_become_text() {
+        assert_eq!(
+            html_to_text("<p>A <code>x &lt; y</code>\n  check.</p><ul><li>one</li><li>two &amp; three</li></ul>"),
+            "A x < y check.\none\ntwo & three"
+        );
+        assert_eq!(html_to_text("no tags"), "no tags");
+        assert_eq!(html_to_text("cut <b"), "cut");
+        assert_eq!(html_to_text(""), "");
+    }
 }

@@ -1,5 +1,6 @@
 //! SonarQube's Web API responses to ASFF findings: `api/issues/search` in every layout from 7.x
-//! to today, and `api/hotspots/search`.
+//! to today, and `api/hotspots/search`; and the JSON export of sonar-report
+//! (soprasteria/sonar-report, `--save-report-json`).
 //!
 //! A pipeline saves what the server answers: one response page, or (a search returns at most
 //! 10,000 results and a page at most 500, so pipelines page) a JSON array of several pages.
@@ -7,6 +8,15 @@
 //! `paging.total` says, a key repeated across pages (results that shifted while paging) or an
 //! empty array of pages mark the report incomplete ([`ParseOutput::incomplete`], also a
 //! warning): the finding lifecycle then archives nothing.
+//!
+//! A sonar-report export (`{date, projectName, sonarBaseURL, sonarComponent, rules: {key: {name,
+//! htmlDesc, severity}}, issues: [{rule, severity, status, component, line, description,
+//! message, key}], hotspotKeys, …}`) is read as one issues page: each issue with its rule's
+//! name, the rule's description (as text) in the finding's description, the issue's severity
+//! (else the rule's) and status under the same rules as Web API issues, the project
+//! `sonarComponent`; the issues named in `hotspotKeys` are hotspots (type SECURITY_HOTSPOT,
+//! `sonarqube/Kind` hotspot). `sonarBaseURL` is the server for SourceUrl and the rule's page
+//! when [`Options::server_url`] names none. Its issues carry no dates, tags or text ranges.
 //!
 //! The report speaks for the repository's scope (`Context::code_scope`,
 //! [`ParseOutput::scopes`]) also when it has no issues, so the lifecycle archives what the
@@ -87,8 +97,8 @@ use asff_core::report::parse_json;
 use asff_core::sniff::Sniff;
 use asff_core::{Context, ParseOutput, ReportError, ToolInfo};
 
-use crate::convert::Document;
-use crate::model::Page;
+use crate::convert::{Document, Extras};
+use crate::model::{Page, SonarReport};
 
 /// The tool.
 pub const TOOL: ToolInfo = ToolInfo {
@@ -107,14 +117,25 @@ pub struct Options {
 
 /// Whether a report looks like a SonarQube issues search (`issues` with `paging`,
 /// `components` or `total`) or hotspots search (`hotspots` with `paging`), or an array whose
-/// first element is one.
+/// first element is one, or a sonar-report export (see [`is_sonar_report`]).
 pub fn detect(sniff: &Sniff) -> bool {
     let issues = sniff.has_keys(&["issues"])
         && ["paging", "components", "total"]
             .iter()
             .any(|k| sniff.has_keys(&[k]));
     let hotspots = sniff.has_keys(&["hotspots", "paging"]);
-    issues || hotspots
+    issues || hotspots || is_sonar_report(sniff)
+}
+
+/// Whether a report is sonar-report's JSON export (`sonar-report --save-report-json`): an object
+/// with `issues`, `rules` and one of `sonarBaseURL`, `sonarComponent` or `hotspotKeys`, the
+/// members only that tool writes.
+pub fn is_sonar_report(sniff: &Sniff) -> bool {
+    sniff.is_object()
+        && sniff.has_keys(&["issues", "rules"])
+        && ["sonarBaseURL", "sonarComponent", "hotspotKeys"]
+            .iter()
+            .any(|k| sniff.has_keys(&[k]))
 }
 
 /// Converts a report without a server URL (no SourceUrl). See [`parse_with`].
@@ -130,12 +151,21 @@ pub fn parse_with(
 ) -> Result<ParseOutput, ReportError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
-    let doc = if first == Some(b'[') {
-        Document::Many(parse_json::<Vec<Page>>(TOOL.name, bytes)?)
+    let (doc, extras) = if first == Some(b'[') {
+        (
+            Document::Many(parse_json::<Vec<Page>>(TOOL.name, bytes)?),
+            Extras::default(),
+        )
+    } else if first == Some(b'{') && is_sonar_report(&asff_core::sniff::sniff(bytes)) {
+        let report = parse_json::<SonarReport>(TOOL.name, bytes)?;
+        convert::from_sonar_report(report)
     } else {
-        Document::One(parse_json::<Page>(TOOL.name, bytes)?)
+        (
+            Document::One(parse_json::<Page>(TOOL.name, bytes)?),
+            Extras::default(),
+        )
     };
-    let out = convert::convert(&doc, ctx, options)?;
+    let out = convert::convert(&doc, ctx, options, &extras)?;
     tracing::debug!(
         records = out.records,
         findings = out.findings.len(),

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use asff_core::Label;
 
 /// One response page: an issues search (`issues`) or a hotspots search (`hotspots`).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Page {
     #[serde(default)]
@@ -39,7 +39,7 @@ pub(crate) struct Paging {
 }
 
 /// One issue of `api/issues/search`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Issue {
     pub key: String,
@@ -207,7 +207,7 @@ pub(crate) struct Component {
 }
 
 /// One entry of `rules`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Rule {
     pub key: String,
@@ -294,4 +294,67 @@ impl<'de> Deserialize<'de> for Severity {
         }
         d.deserialize_str(V)
     }
+}
+
+/// The JSON export of sonar-report (soprasteria/sonar-report, `--save-report-json`): not a Web
+/// API response but what the tool gathered for its HTML report. Members not used (`date`, the
+/// report's options and phrases, `qualityGateStatus`, `summary`, …) are not modelled.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SonarReport {
+    #[serde(default)]
+    pub project_name: Option<String>,
+    /// The server the issues came from.
+    #[serde(default, rename = "sonarBaseURL")]
+    pub sonar_base_url: Option<String>,
+    /// The project key.
+    #[serde(default)]
+    pub sonar_component: Option<String>,
+    /// The rules of the issues, by rule key.
+    #[serde(default)]
+    pub rules: Option<std::collections::BTreeMap<String, ReportRule>>,
+    pub issues: Vec<ReportIssue>,
+    /// The keys of the issues that are security hotspots (listed in `issues` too).
+    #[serde(default)]
+    pub hotspot_keys: Option<Vec<String>>,
+}
+
+/// One rule of a sonar-report export.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ReportRule {
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The rule's description, HTML.
+    #[serde(default)]
+    pub html_desc: Option<String>,
+    /// The rule's default severity: the issue's when the issue gives none.
+    #[serde(default)]
+    pub severity: Option<Severity>,
+}
+
+/// One issue (or hotspot) of a sonar-report export.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ReportIssue {
+    pub key: String,
+    #[serde(default)]
+    pub rule: Option<String>,
+    /// The issue's legacy severity (BLOCKER, CRITICAL, MAJOR, MINOR, INFO).
+    #[serde(default)]
+    pub severity: Option<Severity>,
+    /// The issue's status as the server said (OPEN, CONFIRMED, REOPENED, RESOLVED, CLOSED;
+    /// hotspots TO_REVIEW, IN_REVIEW, REVIEWED).
+    #[serde(default)]
+    pub status: Option<String>,
+    /// The file, relative to the project (the project key already removed).
+    #[serde(default)]
+    pub component: Option<String>,
+    #[serde(default)]
+    pub line: Option<u64>,
+    /// The rule's name, repeated.
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub message: Option<String>,
 }

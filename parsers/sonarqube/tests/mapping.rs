@@ -611,3 +611,172 @@ fn empty_responses_convert_to_nothing() {
     let out = convert(&json!([]));
     assert_eq!(out.records, 0);
 }
+
+const SR_SIX: &str = "sonarqube/defectdojo-sonar-report-sonar-6-findings.json";
+const SR_ONE: &str = "sonarqube/defectdojo-sonar-report-sonar-single-finding.json";
+const SR_NONE: &str = "sonarqube/defectdojo-sonar-report-sonar-no-finding.json";
+
+fn sonar_report(file: &str) -> Value {
+    serde_json::from_slice(&testdata(file)).unwrap()
+}
+
+#[test]
+fn sonar_report_exports_are_read_with_their_rules() {
+    // DefectDojo's sonar-report sample: 6 hotspots (TO_REVIEW), rules keyed by rule id
+    let out = convert(&sonar_report(SR_SIX));
+    assert_eq!((out.records, out.findings.len()), (6, 6));
+    assert!(out.skipped.is_empty() && out.warnings.is_empty());
+    let labels: Vec<_> = out.findings.iter().map(|f| f.label().unwrap()).collect();
+    assert_eq!(
+        labels,
+        vec![
+            Label::High,
+            Label::Low,
+            Label::Low,
+            Label::Low,
+            Label::Low,
+            Label::Low
+        ]
+    );
+    let f = &out.findings[0];
+    assert_eq!(original(f), "CRITICAL");
+    assert_eq!(f.title, "Make sure disabling CSRF protection is safe here.");
+    assert_eq!(
+        f.product_fields["sonarqube/RuleName"],
+        "Disabling CSRF protections is security-sensitive"
+    );
+    assert_eq!(f.product_fields["sonarqube/Kind"], "hotspot");
+    assert_eq!(
+        f.product_fields["sonarqube/Project"],
+        "vulnerable-flask-app"
+    );
+    assert_eq!(
+        f.product_fields["sonarqube/Location"],
+        "vulnerable-flask-app.py:8"
+    );
+    assert_eq!(f.types, [SECURITY]);
+    // the rule's description, as text
+    assert!(
+        f.description
+            .contains("A cross-site request forgery (CSRF) attack occurs when a trusted user"),
+        "{}",
+        f.description
+    );
+    assert!(!f.description.contains("<p>"));
+    // sonarBaseURL links back to the hotspot and the rule
+    assert_eq!(
+        f.source_url.as_deref(),
+        Some("https://sonar.192-168-38-31.nip.io/security_hotspots?id=vulnerable-flask-app&hotspots=AYvNd32RyD1npIoQXyT1")
+    );
+    assert!(f
+        .remediation
+        .as_ref()
+        .unwrap()
+        .recommendation
+        .as_ref()
+        .unwrap()
+        .url
+        .as_deref()
+        .unwrap()
+        .starts_with("https://sonar.192-168-38-31.nip.io/coding_rules?open=python:S4502"));
+    // the options' server wins
+    let opts = Options {
+        server_url: Some("https://sonar.example.com".into()),
+    };
+    let out2 = parse_with(&testdata(SR_ONE), &context(), &opts).unwrap();
+    assert!(out2.findings[0]
+        .source_url
+        .as_deref()
+        .unwrap()
+        .starts_with("https://sonar.example.com/security_hotspots?"));
+    // the Id is the issue key in the repository's scope, like Web API issues
+    let web = convert(&issues(vec![issue("AYvNd32RyD1npIoQXyT1", json!({}))]));
+    assert_eq!(out2.findings[0].id, web.findings[0].id);
+}
+
+#[test]
+fn sonar_report_issues_follow_the_web_api_status_and_severity_rules() {
+    let mut doc = sonar_report(SR_ONE);
+    let base = doc["issues"][0].clone();
+    let with = |key: &str, extra: Value| {
+        let mut i = base.clone();
+        i["key"] = json!(key);
+        for (k, v) in extra.as_object().unwrap() {
+            i[k] = v.clone();
+        }
+        i
+    };
+    doc["issues"] = json!([
+        with("I-OPEN", json!({"status": "OPEN", "severity": "BLOCKER"})),
+        with("I-CLOSED", json!({"status": "CLOSED"})),
+        with("I-RESOLVED", json!({"status": "RESOLVED"})),
+        with(
+            "I-MAJOR",
+            json!({"status": "CONFIRMED", "severity": "MAJOR"})
+        ),
+        // no severity: the rule's (CRITICAL)
+        with("I-RULE", json!({"status": "REOPENED", "severity": null})),
+    ]);
+    doc["hotspotKeys"] = json!([]);
+    let out = convert(&doc);
+    assert_eq!(out.records, 5);
+    let skipped: Vec<_> = out
+        .skipped
+        .iter()
+        .map(|s| (s.record.as_str(), s.reason.as_str()))
+        .collect();
+    assert_eq!(
+        skipped,
+        vec![("$.issues[1]", "closed"), ("$.issues[2]", "resolved")]
+    );
+    let got: Vec<_> = out
+        .findings
+        .iter()
+        .map(|f| {
+            (
+                f.product_fields["sonarqube/Key"].as_str(),
+                f.label().unwrap(),
+                original(f),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("I-OPEN", Label::Critical, "BLOCKER"),
+            ("I-MAJOR", Label::Medium, "MAJOR"),
+            ("I-RULE", Label::High, "CRITICAL"),
+        ]
+    );
+    // not in hotspotKeys: an issue, linked on the issues page
+    let f = &out.findings[0];
+    assert_eq!(f.product_fields["sonarqube/Kind"], "issue");
+    assert!(f
+        .source_url
+        .as_deref()
+        .unwrap()
+        .contains("/project/issues?id=vulnerable-flask-app&open=I-OPEN"));
+    // a repeated key is a duplicate, as in Web API pages
+    let mut dup = sonar_report(SR_ONE);
+    let i = dup["issues"][0].clone();
+    dup["issues"] = json!([i.clone(), i]);
+    let out = convert(&dup);
+    assert_eq!(out.findings.len(), 1);
+    assert_eq!(out.skipped[0].reason, "duplicate key");
+}
+
+#[test]
+fn a_sonar_report_export_without_issues_covers_the_repository() {
+    let out = convert(&sonar_report(SR_NONE));
+    assert_eq!((out.records, out.findings.len()), (0, 0));
+    assert!(out.skipped.is_empty() && out.warnings.is_empty());
+    assert!(out.incomplete.is_empty());
+    assert_eq!(out.scopes.len(), 1);
+    // rules: {} and issues: [] are not "invalid type: map, expected a sequence"
+    let minimal = json!({"sonarComponent": "p", "rules": {}, "issues": []});
+    assert_eq!(convert(&minimal).records, 0);
+    // issues must be an array
+    let bad = json!({"sonarComponent": "p", "rules": {}, "issues": {}});
+    let e = parse(bad.to_string().as_bytes(), &context()).unwrap_err();
+    assert_eq!(asff_testkit::json_path(&e), "$.issues");
+}

@@ -116,7 +116,7 @@ pub fn build(
     let base_label = draft.label.unwrap_or(Label::Informational);
     let mut product_fields = draft.product_fields;
     let label = match ctx
-        .policy
+        .policy()
         .lookup(tool.name, &draft.rule_ids, &draft.original_severity)
     {
         Some(o) if o.label != base_label => {
@@ -198,16 +198,8 @@ pub fn build(
         resources,
         vulnerabilities: draft.vulnerabilities,
         record_state: Some(crate::model::RecordState::Active),
-        product_name: Some(
-            ctx.product_name
-                .clone()
-                .unwrap_or_else(|| tool.product_name.into()),
-        ),
-        company_name: Some(
-            ctx.company_name
-                .clone()
-                .unwrap_or_else(|| tool.company_name.into()),
-        ),
+        product_name: Some(ctx.product_name().unwrap_or(tool.product_name).to_string()),
+        company_name: Some(ctx.company_name().unwrap_or(tool.company_name).to_string()),
         // Security Hub fills the top-level Region itself.
         region: None,
         extra: Default::default(),

@@ -198,17 +198,12 @@ pub struct Context {
     account_id: String,
     region: String,
     partition: String,
-    /// Overrides the tool's product name (`ProductName`).
-    pub product_name: Option<String>,
-    /// Overrides the tool's company name (`CompanyName`).
-    pub company_name: Option<String>,
+    product_name: Option<String>,
+    company_name: Option<String>,
     pipeline: PipelineInfo,
-    /// An image reference (`registry/repository:tag@digest`) for image scanners whose report
-    /// does not name the image.
-    pub image: Option<String>,
+    image: Option<String>,
     now: OffsetDateTime,
-    /// The organisation's severity policy.
-    pub policy: SeverityPolicy,
+    policy: SeverityPolicy,
 }
 
 impl Context {
@@ -293,8 +288,44 @@ impl Context {
     }
 
     pub fn with_image(mut self, image: Option<String>) -> Self {
-        self.image = image.filter(|s| !s.trim().is_empty());
+        self.image = image
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty());
         self
+    }
+
+    /// Overrides the tool's product and company names (`ProductName`, `CompanyName`); blank
+    /// names are no override.
+    pub fn with_product(
+        mut self,
+        product_name: Option<String>,
+        company_name: Option<String>,
+    ) -> Self {
+        let clean = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        self.product_name = clean(product_name);
+        self.company_name = clean(company_name);
+        self
+    }
+
+    /// The product name override ([`Context::with_product`]).
+    pub fn product_name(&self) -> Option<&str> {
+        self.product_name.as_deref()
+    }
+
+    /// The company name override ([`Context::with_product`]).
+    pub fn company_name(&self) -> Option<&str> {
+        self.company_name.as_deref()
+    }
+
+    /// An image reference (`registry/repository:tag@digest`) for image scanners whose report
+    /// does not name the image ([`Context::with_image`]).
+    pub fn image(&self) -> Option<&str> {
+        self.image.as_deref()
+    }
+
+    /// The organisation's severity policy ([`Context::with_policy`]).
+    pub fn policy(&self) -> &SeverityPolicy {
+        &self.policy
     }
 
     pub fn account_id(&self) -> &str {
@@ -437,6 +468,8 @@ pub enum Scope {
     /// An image scanner's findings in one image repository (`registry/repository`), whatever
     /// the tag or digest.
     Image { repository: String },
+    /// A web scanner's findings on one site (its normalised URL: scheme, host, port).
+    Site { url: String },
     /// A code scanner's findings in a CodePipeline pipeline that names no repository.
     CodePipeline {
         name: String,
@@ -466,6 +499,7 @@ impl Scope {
                 branch: Some(b),
             } => format!("{name}@{b}"),
             Scope::Image { repository } => repository.clone(),
+            Scope::Site { url } => url.clone(),
             Scope::CodePipeline { name, branch } => {
                 with_branch(format!("codepipeline:{name}"), branch)
             }
@@ -774,5 +808,31 @@ mod tests {
         let image: std::collections::BTreeSet<String> =
             [crate::id::generator_id("grype", &Scope::image("alpine:3"))].into();
         assert_eq!(ctx.scope_report("grype", &image), None);
+    }
+
+    #[test]
+    fn scope_keys_of_every_kind() {
+        let site = Scope::Site {
+            url: "https://shop.example".into(),
+        };
+        assert_eq!(site.key(), "https://shop.example");
+        // a site is keyed as the branchless repository scope ZAP used before: the same Ids
+        let old = Scope::Repository {
+            name: "https://shop.example".into(),
+            branch: None,
+        };
+        assert_eq!(site.key(), old.key());
+        assert_eq!(
+            Scope::image("registry.example/team/app:1.2@sha256:ab").key(),
+            "registry.example/team/app"
+        );
+        assert_eq!(
+            Scope::CodePipeline {
+                name: "p".into(),
+                branch: Some("main".into())
+            }
+            .key(),
+            "codepipeline:p@main"
+        );
     }
 }

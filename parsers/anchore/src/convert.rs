@@ -33,7 +33,7 @@ fn fit_error(path: &str, e: asff_core::FitError) -> ReportError {
 /// The image of an engine report: `--image` when given (the report names only the digest),
 /// else a scope built from the digest.
 fn engine_image(report_digest: Option<&str>, ctx: &Context, out: &mut ParseOutput) -> Image {
-    match ctx.image.as_deref() {
+    match ctx.image() {
         Some(reference) => {
             let image = Image::from_reference(reference, report_digest);
             if let (Some(given), Some(reported)) =
@@ -302,7 +302,7 @@ fn enterprise_image(report: &EnterpriseReport, ctx: &Context, out: &mut ParseOut
         Some(reg) if !repo.starts_with(&format!("{reg}/")) => format!("{reg}/{repo}"),
         _ => repo.to_string(),
     });
-    match (repository, ctx.image.as_deref()) {
+    match (repository, ctx.image()) {
         (Some(repo), _) => {
             let reference = match present(&m.tag) {
                 Some(t) => format!("{repo}:{t}"),

@@ -151,8 +151,7 @@ fn image(
         .or_else(|| first.and_then(|r| non_empty(r.repository_name.as_deref())));
     let Some(repository) = repository else {
         return ctx
-            .image
-            .as_deref()
+            .image()
             .and_then(parse_ecr_uri)
             .ok_or_else(|| {
                 ReportError::at_path(

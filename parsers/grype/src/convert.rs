@@ -95,7 +95,7 @@ fn image_of(t: &ImageTarget, ctx: &Context, out: &mut ParseOutput) -> Image {
                 .map(|s| s.trim())
                 .find(|s| !s.is_empty())
         })
-        .or(ctx.image.as_deref());
+        .or(ctx.image());
     let mut image = match reference {
         Some(r) => Image::from_reference(r, digest),
         None => {
@@ -123,7 +123,7 @@ fn target_of(doc: &Document, ctx: &Context, out: &mut ParseOutput) -> Result<Tar
         })
     };
     let Some(source) = &doc.source else {
-        return match ctx.image.as_deref() {
+        return match ctx.image() {
             Some(r) => Ok(Target::Image(Image::from_reference(r, None))),
             None => code(None),
         };
@@ -138,7 +138,7 @@ fn target_of(doc: &Document, ctx: &Context, out: &mut ParseOutput) -> Result<Tar
         }
         "directory" | "file" => code(text)?,
         // An SBOM, a purl or cpe list, a snap, or unknown: the image if the pipeline names one.
-        _ => match ctx.image.as_deref() {
+        _ => match ctx.image() {
             Some(r) => Target::Image(Image::from_reference(r, None)),
             None => code(text)?,
         },

@@ -11,7 +11,7 @@ use crate::TOOL;
 
 /// PHPStan finds type errors and bugs, not vulnerabilities: the namespace alone (see the crate
 /// docs).
-pub(crate) const TYPE: &str = "Software and Configuration Checks";
+pub(crate) use asff_core::vuln::TYPE_SOFTWARE_AND_CONFIGURATION as TYPE;
 
 /// The reason of a skipped top-level error.
 pub(crate) const GENERAL_ERROR: &str = "general error";

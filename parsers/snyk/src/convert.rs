@@ -110,7 +110,7 @@ fn container_image(p: &Project, ctx: &Context) -> Option<String> {
     from_path
         .or(from_name)
         .map(str::to_string)
-        .or_else(|| ctx.image.clone())
+        .or_else(|| ctx.image().map(str::to_string))
 }
 
 fn is_container(p: &Project) -> bool {
@@ -791,8 +791,7 @@ fn draft(ctx: &Context, info: &ProjectInfo, g: Gathered) -> Draft {
 /// (from the report, or from the context's image of the same repository).
 fn container_resource(ctx: &Context, image: &str, mut other: FieldMap) -> Resource {
     let from_ctx = ctx
-        .image
-        .as_deref()
+        .image()
         .filter(|c| image_repository(c) == image_repository(image));
     let digest = image_digest(image).or_else(|| from_ctx.and_then(image_digest));
     if let Some(t) = image_tag(image).or_else(|| from_ctx.and_then(image_tag)) {

@@ -14,10 +14,10 @@ use time::OffsetDateTime;
 use crate::model::{Component, Flow, Hotspot, Issue, Page, Rule, Severity, SonarReport, TextRange};
 use crate::{Options, TOOL};
 
-/// The type of security issues and hotspots.
-pub(crate) const TYPE_SECURITY: &str = "Software and Configuration Checks/Vulnerabilities";
 /// The type of bugs and code smells: the namespace alone (see the crate docs).
-pub(crate) const TYPE_QUALITY: &str = "Software and Configuration Checks";
+pub(crate) use asff_core::vuln::TYPE_SOFTWARE_AND_CONFIGURATION as TYPE_QUALITY;
+/// The type of security issues and hotspots.
+pub(crate) use asff_core::vuln::TYPE_VULNERABILITY as TYPE_SECURITY;
 
 /// The longest text of secondary locations kept in one product field.
 const SECONDARY_MAX: usize = 1900;

@@ -17,7 +17,8 @@
 //!   and `confidence`; an entry with `alertRef` always keeps the `alertRef` alone. So a plugin's
 //!   Id changes when it goes from one alert in a site to several, or back.
 //! - The scope is the site: its `@name` normalised (scheme and host lower case, default port and
-//!   trailing `/` dropped), as `Scope::Repository { name: site, branch: None }`. Ids and the
+//!   trailing `/` dropped), as `Scope::Site` (keyed like the repository scope without branch it
+//!   was before it had a kind of its own, so Ids did not change). Ids and the
 //!   GeneratorId (`zap/{site}`) therefore follow the scanned site, not the pipeline's
 //!   repository or branch, and stay the same from one scan of the site to the next. The
 //!   report speaks for every site it lists (`ParseOutput::scopes`), also one without alerts.
@@ -56,7 +57,7 @@ const OTHER_PAIRS: usize = 50;
 const RESOURCE_ID_MAX: usize = 1024;
 
 /// The finding types of every alert.
-const TYPE_VULNERABILITY: &str = "Software and Configuration Checks/Vulnerabilities";
+use asff_core::vuln::TYPE_VULNERABILITY;
 /// The type added for information-exposure weaknesses.
 const TYPE_DATA_EXPOSURE: &str = "Effects/Data Exposure";
 /// CWEs of information exposure (CWE-200 and its common children).
@@ -248,8 +249,8 @@ fn site_name(site: &Site) -> Option<String> {
 }
 
 /// The scope of a site, from its normalised name.
-fn site_scope(name: String) -> Scope {
-    Scope::Repository { name, branch: None }
+fn site_scope(url: String) -> Scope {
+    Scope::Site { url }
 }
 
 /// What identifies an alert entry within its site: its `alertRef`; in reports without

@@ -87,6 +87,33 @@ impl ParseOutput {
             .iter()
             .filter(|f| !self.scopes.contains(&f.generator_id))
     }
+
+    /// The invariants every parser's output keeps, or the first one it breaks: every record
+    /// emitted or skipped ([`ParseOutput::is_accounted`]), every finding in a scope the report
+    /// covers ([`ParseOutput::uncovered`]: the lifecycle archives in those scopes only).
+    pub fn check(&self) -> Result<(), String> {
+        if !self.is_accounted() {
+            return Err(format!(
+                "{} findings and {} skipped records do not add up to the {} records of the report",
+                self.findings.len(),
+                self.skipped.len(),
+                self.records
+            ));
+        }
+        if let Some(f) = self.uncovered().next() {
+            return Err(format!(
+                "finding {} has GeneratorId {}, which is not one of the scopes the report covers ({})",
+                f.id,
+                f.generator_id,
+                self.scopes
+                    .iter()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// Where in a report something was wrong.
@@ -324,6 +351,17 @@ where
                 strip_position(&inner.to_string()),
             ))
         }
+    }
+}
+
+/// The report without leading white space (and a UTF-8 BOM), or the error every parser gives
+/// for an empty one: the start of each tool's `parse`.
+pub fn require_content<'b>(format: &'static str, bytes: &'b [u8]) -> Result<&'b [u8], ReportError> {
+    let body = crate::sniff::trim_start(bytes);
+    if body.is_empty() {
+        Err(ReportError::document(format, "the report is empty"))
+    } else {
+        Ok(body)
     }
 }
 

@@ -89,18 +89,9 @@ pub fn check_detect(data: &[u8]) {
 
 /// The invariants of a successful parse.
 pub fn check_output(tool: Tool, out: &ParseOutput) {
-    assert!(
-        out.is_accounted(),
-        "{tool}: {} findings + {} skipped != {} records",
-        out.findings.len(),
-        out.skipped.len(),
-        out.records
-    );
-    assert!(
-        out.uncovered().next().is_none(),
-        "{tool}: a finding outside the scopes the report covers ({:?})",
-        out.scopes
-    );
+    if let Err(m) = out.check() {
+        panic!("{tool}: {m}");
+    }
     let mut ids = HashSet::new();
     for f in &out.findings {
         assert!(!f.id.is_empty() && f.id.len() <= limits::ID, "{tool}: Id of {} bytes", f.id.len());

@@ -164,15 +164,12 @@ pub fn assert_valid(findings: &[AwsSecurityFinding]) {
     }
 }
 
-/// Panics unless every record was emitted or skipped.
+/// Panics unless the output keeps its invariants ([`ParseOutput::check`]): every record emitted
+/// or skipped, every finding in a scope the report covers.
 pub fn assert_accounted(out: &ParseOutput) {
-    assert!(
-        out.is_accounted(),
-        "{} findings + {} skipped != {} records",
-        out.findings.len(),
-        out.skipped.len(),
-        out.records
-    );
+    if let Err(m) = out.check() {
+        panic!("{m}");
+    }
 }
 
 /// Panics unless the report speaks for at least one scope and every finding's GeneratorId is

@@ -276,29 +276,9 @@ pub fn convert_limited(
 /// a scope the report says it covers (the lifecycle archives in those scopes only). A breach is
 /// a parser bug, reported as an internal error rather than passed on.
 fn check_output(tool: Tool, output: &ParseOutput) -> Result<(), ReportError> {
-    if !output.is_accounted() {
-        return Err(ReportError::document(
-            tool.name(),
-            format!(
-                "internal error: {} findings and {} skipped records do not add up to the {} records of the report",
-                output.findings.len(),
-                output.skipped.len(),
-                output.records
-            ),
-        ));
-    }
-    if let Some(f) = output.uncovered().next() {
-        return Err(ReportError::document(
-            tool.name(),
-            format!(
-                "internal error: finding {} has GeneratorId {}, which is not one of the scopes the report covers ({})",
-                f.id,
-                f.generator_id,
-                output.scopes.iter().map(String::as_str).collect::<Vec<_>>().join(", ")
-            ),
-        ));
-    }
-    Ok(())
+    output
+        .check()
+        .map_err(|m| ReportError::document(tool.name(), format!("internal error: {m}")))
 }
 
 #[cfg(test)]

@@ -63,7 +63,7 @@ pub mod model;
 mod xml;
 
 use asff_core::report::parse_json;
-use asff_core::sniff::{self, Sniff};
+use asff_core::sniff::Sniff;
 use asff_core::{Context, Location, ParseOutput, ReportError, ToolInfo};
 
 use convert::Syntax;
@@ -100,10 +100,7 @@ pub fn detect(sniff: &Sniff) -> bool {
 
 /// Converts a JSON or XML report.
 pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
-    let body = sniff::trim_start(bytes);
-    if body.is_empty() {
-        return Err(ReportError::document(TOOL.name, "the report is empty"));
-    }
+    let body = asff_core::report::require_content(TOOL.name, bytes)?;
     if body.first() == Some(&b'<') {
         let report = xml::read(bytes)?;
         tracing::debug!(dependencies = report.dependencies.len(), "read XML report");

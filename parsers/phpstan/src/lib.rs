@@ -64,8 +64,8 @@
 mod convert;
 mod model;
 
-use asff_core::report::{parse_json, Location};
-use asff_core::sniff::{json_start, trim_start, Sniff};
+use asff_core::report::{parse_json, require_content, Location};
+use asff_core::sniff::{json_start, Sniff};
 use asff_core::{Context, ParseOutput, ReportError, ToolInfo};
 
 use crate::model::Report;
@@ -84,11 +84,8 @@ pub fn detect(sniff: &Sniff) -> bool {
 
 /// Converts a report, skipping lines before the JSON.
 pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
-    if trim_start(bytes).is_empty() {
-        return Err(ReportError::document(TOOL.name, "the report is empty"));
-    }
+    let body = require_content(TOOL.name, bytes)?;
     let Some(start) = json_start(bytes) else {
-        let body = trim_start(bytes);
         let head = String::from_utf8_lossy(body.get(..40).unwrap_or(body)).into_owned();
         return Err(ReportError::document(
             TOOL.name,
@@ -109,14 +106,8 @@ pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
         }
         e
     })?;
-    let out = convert::convert(&report, ctx)?;
-    tracing::debug!(
-        records = out.records,
-        findings = out.findings.len(),
-        skipped = out.skipped.len(),
-        "converted a PHPStan report"
-    );
-    Ok(out)
+    // (the facade logs what the conversion gave)
+    convert::convert(&report, ctx)
 }
 
 asff_core::scanner!(

@@ -67,7 +67,8 @@ mod json;
 mod model;
 mod xml;
 
-use asff_core::sniff::{trim_start, Sniff};
+use asff_core::report::require_content;
+use asff_core::sniff::Sniff;
 use asff_core::{Context, ParseOutput, ReportError, ToolInfo};
 
 /// The tool.
@@ -99,23 +100,14 @@ pub fn detect(sniff: &Sniff) -> bool {
 /// other than XML's predefined ones (as an entity bomb or an external entity does) is an error;
 /// its DOCTYPE is skipped without being processed.
 pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
-    let body = trim_start(bytes);
-    if body.is_empty() {
-        return Err(ReportError::document(TOOL.name, "the report is empty"));
-    }
+    let body = require_content(TOOL.name, bytes)?;
     let (report, warnings) = if body.starts_with(b"<") {
         xml::read(bytes)?
     } else {
         json::read(bytes)?
     };
-    let out = convert::convert(&report, ctx, warnings)?;
-    tracing::debug!(
-        records = out.records,
-        findings = out.findings.len(),
-        skipped = out.skipped.len(),
-        "converted a ZAP report"
-    );
-    Ok(out)
+    // (the facade logs what the conversion gave)
+    convert::convert(&report, ctx, warnings)
 }
 
 asff_core::scanner!(

@@ -89,23 +89,40 @@ impl Image {
         if let Some(d) = &self.digest {
             other.insert("ImageDigest".into(), d.clone());
         }
-        Resource {
-            kind: "Container".into(),
-            id: self.reference(),
-            partition: Some(ctx.partition().to_string()),
-            region: Some(ctx.region().to_string()),
-            details: Some(ResourceDetails {
-                other,
-                container: Some(ContainerDetails {
-                    // an image known only by its digest has no name
-                    image_name: (!self.digest_only).then(|| self.name()),
-                    image_id: self.image_id.clone().or_else(|| self.digest.clone()),
-                    ..Default::default()
-                }),
+        container_resource(
+            ctx,
+            self.reference(),
+            // an image known only by its digest has no name
+            (!self.digest_only).then(|| self.name()),
+            self.image_id.clone().or_else(|| self.digest.clone()),
+            other,
+        )
+    }
+}
+
+/// A `Container` resource `id` with the image's name and id in its details.
+pub fn container_resource(
+    ctx: &Context,
+    id: String,
+    image_name: Option<String>,
+    image_id: Option<String>,
+    other: FieldMap,
+) -> Resource {
+    Resource {
+        kind: "Container".into(),
+        id,
+        partition: Some(ctx.partition().to_string()),
+        region: Some(ctx.region().to_string()),
+        details: Some(ResourceDetails {
+            other,
+            container: Some(ContainerDetails {
+                image_name,
+                image_id,
                 ..Default::default()
             }),
             ..Default::default()
-        }
+        }),
+        ..Default::default()
     }
 }
 

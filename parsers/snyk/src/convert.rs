@@ -4,8 +4,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use asff_core::context::{image_digest, image_repository, image_tag};
 use asff_core::model::{
-    ContainerDetails, Cvss, FieldMap, Resource, ResourceDetails, SoftwarePackage, Vulnerability,
-    VulnerabilityVendor, YesNo, YesNoPartial,
+    Cvss, FieldMap, Resource, SoftwarePackage, Vulnerability, VulnerabilityVendor, YesNo,
+    YesNoPartial,
 };
 use asff_core::text::non_empty;
 use asff_core::vuln::{Severity, TYPE_CVE as CVE_TYPE, TYPE_VULNERABILITY as VULN_TYPE};
@@ -797,22 +797,13 @@ fn container_resource(ctx: &Context, image: &str, mut other: FieldMap) -> Resour
     if let Some(t) = image_tag(image).or_else(|| from_ctx.and_then(image_tag)) {
         other.insert("ImageTag".into(), t);
     }
-    Resource {
-        kind: "Container".into(),
-        id: image.to_string(),
-        partition: Some(ctx.partition().to_string()),
-        region: Some(ctx.region().to_string()),
-        details: Some(ResourceDetails {
-            other,
-            container: Some(ContainerDetails {
-                image_name: Some(image.to_string()),
-                image_id: digest,
-                ..Default::default()
-            }),
-            ..Default::default()
-        }),
-        ..Default::default()
-    }
+    asff_core::image::container_resource(
+        ctx,
+        image.to_string(),
+        Some(image.to_string()),
+        digest,
+        other,
+    )
 }
 
 #[cfg(test)]

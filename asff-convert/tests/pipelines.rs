@@ -9,14 +9,7 @@
 //! The Ids and GeneratorIds must be identical, and no GeneratorId (nor Id) may hold an ARN, an
 //! S3 URL, a commit id, a build id or the checkout directory.
 
-// Tests may unwrap, panic and index (the workspace denies it in library code).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)]
+#![cfg(test)]
 
 use std::collections::BTreeSet;
 

@@ -1,13 +1,6 @@
 //! Fitting findings to Security Hub's limits.
 
-// Tests may unwrap, panic and index (the workspace denies it in library code).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)]
+#![cfg(test)]
 
 use asff_core::fit::{fit, serialized_len, truncate_chars, TRUNCATED_FIELD};
 use asff_core::model::{Cvss, Resource, Vulnerability};

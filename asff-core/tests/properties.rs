@@ -4,14 +4,8 @@
 //! 512 bytes and differ for different identities; a built finding is within Security Hub's
 //! limits and valid against the ASFF schema, whatever the draft holds.
 
-// Tests may unwrap, panic and index (the workspace denies it in library code).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)]
+#![cfg(test)]
+#![allow(clippy::string_slice)]
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;

@@ -1,14 +1,7 @@
 //! Real findings read into the model, modified and written back keep every member, modelled or
 //! not.
 
-// Tests may unwrap, panic and index (the workspace denies it in library code).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)]
+#![cfg(test)]
 
 use asff_core::model::{AwsSecurityFinding, RecordState};
 use serde_json::Value;

@@ -7,14 +7,7 @@
 //! report B 7 of those plus 2 others; the per-file and total counts are set to match, so the
 //! reports carry no parser warning.
 
-// Tests may unwrap, panic and index (the workspace denies it in library code).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)]
+#![cfg(test)]
 
 mod common;
 

@@ -1,14 +1,7 @@
 //! The handler against real services: a moto server (S3, Security Hub, STS) started by each
 //! test. Everything is asserted through the real API: GetFindings, GetObject, HeadObject.
 
-// Tests may unwrap, panic and index (the workspace denies it in library code).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)]
+#![cfg(test)]
 
 mod common;
 

@@ -3,14 +3,7 @@
 //! repository, both new on every run, and a new build id and checkout directory. Two such runs
 //! of one report must leave the report's findings in Security Hub once.
 
-// Tests may unwrap, panic and index (the workspace denies it in library code).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)]
+#![cfg(test)]
 
 mod common;
 

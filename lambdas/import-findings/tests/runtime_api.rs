@@ -2,14 +2,7 @@
 //! here hands it events (as Lambda does, over loopback HTTP) and records its responses and
 //! errors, with moto behind it for S3, Security Hub and STS.
 
-// Tests may unwrap, panic and index (the workspace denies it in library code).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)]
+#![cfg(test)]
 
 mod common;
 

@@ -1,13 +1,6 @@
 //! Golden snapshots: every report in testdata/anchore/ converts with the fixed context.
 
-// Tests may unwrap, panic and index (the workspace denies it in library code).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)]
+#![cfg(test)]
 
 use asff_testkit::{assert_accounted, assert_valid, context, testdata, testdata_files};
 use serde_json::json;

@@ -1,13 +1,6 @@
 //! The scopes an Anchore report speaks for (the finding lifecycle archives in them).
 
-// Tests may unwrap, panic and index (the workspace denies it in library code).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)]
+#![cfg(test)]
 
 use asff_core::id::generator_id;
 use asff_core::{Context, ParseOutput, Scope};

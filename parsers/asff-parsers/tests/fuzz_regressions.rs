@@ -6,14 +6,7 @@
 //! To add one: copy the (minimized) artifact from `fuzz/artifacts/<target>/` to
 //! `testdata/<tool>/fuzz-regression-<what>.json` (see fuzz/README.md).
 
-// Tests may unwrap, panic and index (the workspace denies it in library code).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)]
+#![cfg(test)]
 
 mod common;
 

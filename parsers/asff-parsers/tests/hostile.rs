@@ -6,14 +6,8 @@
 //! The inputs are derived from each tool's real reports in `testdata/<tool>/`, so a new tool is
 //! covered as soon as it is in `Tool::ALL` and has testdata.
 
-// Tests may unwrap, panic and index (the workspace denies it in library code).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)]
+#![cfg(test)]
+#![allow(clippy::string_slice)]
 
 mod common;
 

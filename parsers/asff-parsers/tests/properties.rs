@@ -7,14 +7,7 @@
 //!
 //! A new tool is covered as soon as it is in `Tool::ALL` and has JSON testdata.
 
-// Tests may unwrap, panic and index (the workspace denies it in library code).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)]
+#![cfg(test)]
 
 mod common;
 

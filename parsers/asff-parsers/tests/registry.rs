@@ -1,13 +1,6 @@
 //! The registry is the one list of tools: the policy schema, names and aliases follow from it.
 
-// Tests may unwrap, panic and index (the workspace denies it in library code).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)]
+#![cfg(test)]
 
 use asff_parsers::{alias_names, tool_names, Tool};
 use serde_json::Value;

@@ -4,7 +4,7 @@
 //! `cargo bench -p asff-dependency-check`; the peak memory is measured by
 //! `cargo run --release -p asff-dependency-check --example peak_memory`.
 
-// Tests may unwrap, panic and index (the workspace denies it in library code).
+// Benchmarks may unwrap, panic and index (the workspace denies it in library code).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -7,7 +7,7 @@
 //! on top of the report bytes), and the resident set (VmHWM from /proc/self/status, reset
 //! before each run through /proc/self/clear_refs).
 
-// Tests may unwrap, panic and index (the workspace denies it in library code).
+// Benchmarks may unwrap, panic and index (the workspace denies it in library code).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -1,13 +1,6 @@
 //! Bad input: every class is a `ReportError` naming the format, the place and the problem.
 
-// Tests may unwrap, panic and index (the workspace denies it in library code).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)]
+#![cfg(test)]
 
 use asff_core::sniff::sniff;
 use asff_core::{Location, ReportError};

@@ -1,13 +1,6 @@
 //! The mapping rules issue 2 pins, each on a small report or a testdata file.
 
-// Tests may unwrap, panic and index (the workspace denies it in library code).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)]
+#![cfg(test)]
 
 use asff_core::model::{YesNo, YesNoPartial};
 use asff_core::{AwsSecurityFinding, Label, ParseOutput};

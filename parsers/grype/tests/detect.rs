@@ -1,13 +1,6 @@
 //! `detect` recognises every Grype report and no other tool's report of the shared corpus.
 
-// Tests may unwrap, panic and index (the workspace denies it in library code).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)]
+#![cfg(test)]
 
 use asff_core::sniff::sniff;
 use asff_testkit::{testdata, testdata_files};

@@ -1,13 +1,6 @@
 //! The mapping rules of the Grype parser, each checked on its own.
 
-// Tests may unwrap, panic and index (the workspace denies it in library code).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)]
+#![cfg(test)]
 
 use asff_testkit::json_path;
 use std::collections::HashSet;

@@ -1,14 +1,7 @@
 //! The scopes a Snyk report speaks for, and when it may not cover them whole (the finding
 //! lifecycle archives in the scopes of complete reports only).
 
-// Tests may unwrap, panic and index (the workspace denies it in library code).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)]
+#![cfg(test)]
 
 use asff_core::id::generator_id;
 use asff_core::{ParseOutput, Scope};

@@ -1,13 +1,6 @@
 //! Bad input is a ReportError that names the format, the place and what was wrong.
 
-// Tests may unwrap, panic and index (the workspace denies it in library code).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)]
+#![cfg(test)]
 
 use asff_core::report::Location;
 use asff_core::ReportError;

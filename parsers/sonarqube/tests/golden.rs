@@ -1,14 +1,7 @@
 //! Golden snapshots: every report in testdata/sonarqube/ converts with the fixed context, the
 //! findings are valid ASFF, and every record is accounted for.
 
-// Tests may unwrap, panic and index (the workspace denies it in library code).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)]
+#![cfg(test)]
 
 use asff_testkit::{assert_accounted, assert_valid, context, testdata, testdata_files};
 use serde_json::json;

@@ -1,14 +1,7 @@
 //! Golden snapshots of every report in `testdata/zap/`, validated against the ASFF schema and
 //! accounted for record by record.
 
-// Tests may unwrap, panic and index (the workspace denies it in library code).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)]
+#![cfg(test)]
 
 use asff_testkit::{
     assert_accounted, assert_valid, context, context_later, testdata, testdata_files,

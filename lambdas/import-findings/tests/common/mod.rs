@@ -1,13 +1,6 @@
 //! Test helpers: a moto server started per test, SDK clients pointed at it, handlers, payloads.
 
-// Tests may unwrap, panic and index (the workspace denies it in library code).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice
-)]
+#![cfg(test)]
 #![allow(dead_code)]
 
 use std::collections::HashMap;

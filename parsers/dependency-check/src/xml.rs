@@ -750,6 +750,23 @@ mod tests {
     }
 
     #[test]
+    fn offsets_count_a_byte_order_mark_and_skipped_elements_are_not_read() {
+        let doc = b"\xEF\xBB\xBF<analysis><dependencies><dependency><fileName>&x;</fileName></dependency></dependencies></analysis>";
+        let e = read(doc).unwrap_err();
+        assert_eq!(
+            e.location,
+            Location::Xml {
+                path: "/analysis/dependencies/dependency[1]/fileName".into(),
+                offset: 3 + 46 // the BOM, then the text after <fileName>
+            }
+        );
+        // an entity inside an element the conversion skips is never looked at
+        let doc = br#"<analysis><dependencies><dependency><evidenceCollected>&x;</evidenceCollected><fileName>a</fileName></dependency></dependencies></analysis>"#;
+        let r = read(doc).unwrap();
+        assert_eq!(r.dependencies[0].file_name.as_deref(), Some("a"));
+    }
+
+    #[test]
     fn namespace_major_versions() {
         let r = read(br#"<analysis xmlns="https://jeremylong.github.io/DependencyCheck/dependency-check.1.3.xsd"><dependencies><dependency><vulnerabilities><vulnerability><name>CVE-1</name></vulnerability></vulnerabilities></dependency></dependencies></analysis>"#).unwrap();
         let v = &r.dependencies[0].vulnerabilities.as_ref().unwrap()[0];

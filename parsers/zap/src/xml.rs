@@ -36,12 +36,12 @@ pub(crate) const ROOT: &str = "OWASPZAPReport";
 type Node<'a> = Element<'a, String>;
 
 /// What the conversion takes from an element, as owned strings.
-trait Read {
+trait Strings {
     fn attr(&self, name: &str) -> Option<String>;
     fn child_text(&self, name: &str) -> Option<String>;
 }
 
-impl Read for Node<'_> {
+impl Strings for Node<'_> {
     fn attr(&self, name: &str) -> Option<String> {
         self.attribute(name).map(str::to_string)
     }

@@ -6,6 +6,10 @@
 //! tool, the [`Scope`] and the record's identity, and fits the finding to Security Hub's limits.
 //! [`batch::batches`] then splits findings into BatchImportFindings requests.
 //!
+//! For parsers: [`report`] has [`ReportError`] and the JSON helpers, [`sniff`] the format
+//! detection, and [`xml`] the one hardened XML reader every XML report is read with (no DTD
+//! processing, bounded nesting, element paths and byte offsets in errors).
+//!
 //! No AWS SDK here: this crate builds fast and works offline.
 //!
 //! ```
@@ -46,6 +50,7 @@ pub mod severity;
 pub mod sniff;
 pub mod text;
 pub mod vuln;
+pub mod xml;
 
 pub use build::{build, repository_resource, Draft, ToolInfo};
 pub use context::{Context, ContextError, Pipeline, PipelineInfo, Scope, ScopeReport};

@@ -25,8 +25,8 @@
 //!   matched version range ends before it.
 //!
 //! JSON is deserialized into borrowing types that skip what is not needed
-//! (`evidenceCollected`); XML is read with quick-xml's pull parser, without DTD processing or
-//! entity expansion.
+//! (`evidenceCollected`); XML is read with asff-core's hardened reader ([`asff_core::xml`]),
+//! without DTD processing or entity expansion.
 //!
 //! ```
 //! use asff_core::{Context, Label, Pipeline};

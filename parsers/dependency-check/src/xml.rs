@@ -1,10 +1,14 @@
 //! The XML report, schemas 1.x to 4.x, read into the same [`Report`] as the JSON one.
 //!
-//! The document is read with quick-xml's pull parser: no DTD processing and no entity
-//! expansion beyond the five predefined entities and character references (an unknown entity
-//! is an error). Elements the conversion does not need (`evidenceCollected`, data sources,
-//! licenses, …) are skipped without being kept. Element names are matched on their local name,
-//! so a prefixed document reads like an unprefixed one.
+//! The document is read with asff-core's hardened XML reader ([`asff_core::xml`]): no DTD
+//! processing and no entity expansion beyond the five predefined entities and character
+//! references (an unknown entity is an error), nesting bounded (40 levels), element paths and
+//! byte offsets in errors. Its [`Tree`] keeps only the elements and attributes named here
+//! ([`intern`], [`intern_attr`]): what the conversion does not need (`evidenceCollected`, data
+//! sources, licenses, …) is skipped without being kept, and text is borrowed from the input.
+//! Element names are matched on their local name, so a prefixed document reads like an
+//! unprefixed one. The report must be UTF-8 as a whole. This module keeps the mapping from the
+//! element tree to the report model, and the messages this parser has always given.
 //!
 //! What differs between the schemas:
 //! - 1.x: a vulnerability carries CVSS v2 as flat `cvssScore`, `cvssAccessVector`, …,
@@ -19,11 +23,9 @@
 
 use std::borrow::Cow;
 
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::Reader;
-use serde::de::IgnoredAny;
-
+use asff_core::xml::{Config, Element, OutsideRoot, Reader, Tree, Wording};
 use asff_core::{Location, ReportError};
+use serde::de::IgnoredAny;
 
 use crate::model::{
     CvssV2, CvssV3, CvssV4, Dependency, Flag, Identifier, IncludedBy, KnownExploited, Num,
@@ -32,92 +34,96 @@ use crate::model::{
 };
 use crate::TOOL;
 
-/// Deeper nesting than any Dependency-Check schema has is refused (it could only be hostile).
-const MAX_DEPTH: usize = 40;
+/// The messages of the shared reader's errors, as this parser has always worded them.
+const WORDING: Wording = Wording {
+    cut_short: "malformed XML (truncated?): {error}",
+    syntax: "malformed XML (truncated?): {error}",
+    unclosed: "the report ends too early (truncated?) inside <{name}>",
+    text_outside_root: "text before the root element",
+    too_deep: "elements nested too deeply",
+    text_entity: "bad text (no DTD entities are expanded): {error}",
+    text_bad: "bad text (no DTD entities are expanded): {error}",
+    attribute_malformed: "malformed attribute: {error}",
+    attribute_entity: "bad attribute value: {error}",
+    attribute_bad: "bad attribute value: {error}",
+    ..Wording::DEFAULT
+};
+
+const CONFIG: Config = Config {
+    format: TOOL.name,
+    // deeper nesting than any Dependency-Check schema has could only be hostile
+    max_depth: 40,
+    // elements that repeat, shown with their position in error paths
+    positioned: &[
+        "dependency",
+        "vulnerability",
+        "suppressedVulnerability",
+        "relatedDependency",
+        "reference",
+        "software",
+        "package",
+        "identifier",
+        "vulnerabilityIds",
+        "cwe",
+        "projectReference",
+        "exception",
+    ],
+    wording: &WORDING,
+    outside_root: OutsideRoot::WhiteSpace,
+};
+
+/// Keeps the elements and attributes the conversion reads, skips the rest (evidence, …) unread,
+/// and drops the white space between elements (so indented text stays borrowed).
+const TREE: Tree<&'static str> = Tree {
+    element: intern,
+    attribute: intern_attr,
+    whitespace_after_children: false,
+};
+
+/// An element kept for conversion: its (interned) local name, where it starts, the attributes
+/// we read, its text and its kept children.
+type Node<'a> = Element<'a, &'static str>;
 
 /// Reads an XML report.
 pub fn read(bytes: &[u8]) -> Result<Report<'_>, ReportError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        error(
-            "/",
-            e.valid_up_to() as u64,
-            "the report is not UTF-8 text (Dependency-Check writes UTF-8)",
-        )
-    })?;
-    let mut reader = Reader::from_str(text);
-    let root = loop {
-        let pos = reader.buffer_position();
-        match reader.read_event() {
-            Ok(Event::Start(e)) => break (e, pos, false),
-            Ok(Event::Empty(e)) => break (e, pos, true),
-            Ok(Event::Eof) => {
-                return Err(error("/", pos, "the document has no root element"));
-            }
-            Ok(Event::Text(t)) if t.iter().all(u8::is_ascii_whitespace) => {}
-            Ok(Event::Text(_)) | Ok(Event::CData(_)) => {
-                return Err(error("/", pos, "text before the root element"));
-            }
-            Ok(_) => {} // declaration, comment, processing instruction, DOCTYPE (not processed)
-            Err(e) => return Err(xml_error("/", &reader, e)),
-        }
-    };
-    let (start, offset, empty) = root;
+    let mut reader = Reader::new(bytes, CONFIG);
+    reader.require_utf8("the report is not UTF-8 text (Dependency-Check writes UTF-8)")?;
+    let start = reader.root()?;
     let local = start.local_name();
-    if local.as_ref() != b"analysis" {
+    if local != b"analysis" {
         return Err(error(
             "/",
-            offset,
+            start.offset(),
             format!(
                 "not a Dependency-Check report: the root element is <{}>, not <analysis>",
-                String::from_utf8_lossy(local.as_ref())
+                String::from_utf8_lossy(local)
             ),
         ));
     }
-    let schema_major = namespace_major(&start);
-    let mut stack = vec![("analysis", 0usize)];
-    let root = if empty {
-        Node::new("analysis", offset)
-    } else {
-        parse_element(&mut reader, Node::new("analysis", offset), &mut stack)?
-    };
+    let schema_major = namespace_major(&start.namespaces());
+    // the root's attributes are only looked at for the namespace, as written
+    let root = TREE.read_content(&mut reader, start, "analysis")?;
     into_report(root, schema_major)
 }
 
 /// The major version of the schema from `xmlns="…/dependency-check.X.Y.xsd"`.
-fn namespace_major(start: &BytesStart) -> Option<u32> {
-    let ns = start.attributes().flatten().find_map(|a| {
-        (a.key.as_ref() == b"xmlns" || a.key.as_ref().starts_with(b"xmlns:"))
-            .then(|| String::from_utf8_lossy(&a.value).into_owned())
-            .filter(|v| v.contains("dependency-check."))
-    })?;
+fn namespace_major(namespaces: &[String]) -> Option<u32> {
+    let ns = namespaces
+        .iter()
+        .find(|v| v.contains("dependency-check."))?;
     let (_, tail) = ns.rsplit_once("dependency-check.")?;
     tail.split('.').next()?.parse().ok()
 }
 
-/// An element kept for conversion: its (interned) local name, where it starts, the attributes
-/// we read, its text and its kept children.
-#[derive(Debug)]
-struct Node<'a> {
-    name: &'static str,
-    offset: u64,
-    attrs: Vec<(&'static str, Text<'a>)>,
-    text: Cow<'a, str>,
-    children: Vec<Node<'a>>,
+/// What the conversion takes from a kept element.
+trait Kept<'a> {
+    /// The trimmed text, `None` when empty.
+    fn into_text(self) -> Option<Text<'a>>;
+    /// Takes the attribute `name`.
+    fn attr(&mut self, name: &str) -> Option<Text<'a>>;
 }
 
-impl<'a> Node<'a> {
-    fn new(name: &'static str, offset: u64) -> Self {
-        Node {
-            name,
-            offset,
-            attrs: Vec::new(),
-            text: Cow::Borrowed(""),
-            children: Vec::new(),
-        }
-    }
-
-    /// The trimmed text, `None` when empty.
+impl<'a> Kept<'a> for Node<'a> {
     fn into_text(self) -> Option<Text<'a>> {
         match self.text {
             Cow::Borrowed(s) => Some(s.trim()).filter(|t| !t.is_empty()).map(Text::from),
@@ -136,7 +142,7 @@ impl<'a> Node<'a> {
 
     fn attr(&mut self, name: &str) -> Option<Text<'a>> {
         let i = self.attrs.iter().position(|(n, _)| *n == name)?;
-        Some(self.attrs.swap_remove(i).1)
+        Some(Text(self.attrs.swap_remove(i).1))
     }
 }
 
@@ -241,40 +247,6 @@ fn intern_attr(key: &[u8]) -> Option<&'static str> {
     })
 }
 
-/// Elements that repeat, shown with their position in error paths.
-fn is_list(name: &str) -> bool {
-    matches!(
-        name,
-        "dependency"
-            | "vulnerability"
-            | "suppressedVulnerability"
-            | "relatedDependency"
-            | "reference"
-            | "software"
-            | "package"
-            | "identifier"
-            | "vulnerabilityIds"
-            | "cwe"
-            | "projectReference"
-            | "exception"
-    )
-}
-
-fn path_of(stack: &[(&'static str, usize)]) -> String {
-    let mut p = String::new();
-    for (name, n) in stack {
-        p.push('/');
-        p.push_str(name);
-        if is_list(name) {
-            p.push_str(&format!("[{n}]"));
-        }
-    }
-    if p.is_empty() {
-        p.push('/');
-    }
-    p
-}
-
 fn error(path: &str, offset: u64, message: impl Into<String>) -> ReportError {
     ReportError::new(
         TOOL.name,
@@ -284,140 +256,6 @@ fn error(path: &str, offset: u64, message: impl Into<String>) -> ReportError {
         },
         message,
     )
-}
-
-fn xml_error(path: &str, reader: &Reader<&[u8]>, e: quick_xml::Error) -> ReportError {
-    let message = match &e {
-        quick_xml::Error::Syntax(_) => format!("malformed XML (truncated?): {e}"),
-        _ => format!("malformed XML: {e}"),
-    };
-    error(path, reader.error_position(), message)
-}
-
-fn read_attrs<'a>(
-    start: &BytesStart<'a>,
-    node: &mut Node<'a>,
-    stack: &[(&'static str, usize)],
-    offset: u64,
-) -> Result<(), ReportError> {
-    for a in start.attributes() {
-        let a =
-            a.map_err(|e| error(&path_of(stack), offset, format!("malformed attribute: {e}")))?;
-        if let Some(name) = intern_attr(a.key.local_name().as_ref()) {
-            let v = a
-                .unescape_value()
-                .map_err(|e| error(&path_of(stack), offset, format!("bad attribute value: {e}")))?;
-            node.attrs.push((name, Text(Cow::Owned(v.into_owned()))));
-        }
-    }
-    Ok(())
-}
-
-/// Reads the content of `node` (whose start tag was just read) up to its end tag.
-fn parse_element<'a>(
-    reader: &mut Reader<&'a [u8]>,
-    mut node: Node<'a>,
-    stack: &mut Vec<(&'static str, usize)>,
-) -> Result<Node<'a>, ReportError> {
-    if stack.len() > MAX_DEPTH {
-        return Err(error(
-            &path_of(stack),
-            node.offset,
-            "elements nested too deeply",
-        ));
-    }
-    // how many children of each name were seen, for error paths
-    let mut seen: Vec<(&'static str, usize)> = Vec::new();
-    let mut count = |name: &'static str| -> usize {
-        match seen.iter_mut().find(|(n, _)| *n == name) {
-            Some((_, c)) => {
-                *c += 1;
-                *c
-            }
-            None => {
-                seen.push((name, 1));
-                1
-            }
-        }
-    };
-    loop {
-        let pos = reader.buffer_position();
-        let event = match reader.read_event() {
-            Ok(e) => e,
-            Err(e) => return Err(xml_error(&path_of(stack), reader, e)),
-        };
-        match event {
-            Event::Start(e) => match intern(e.local_name().as_ref()) {
-                Some(name) => {
-                    stack.push((name, count(name)));
-                    let mut child = Node::new(name, pos);
-                    read_attrs(&e, &mut child, stack, pos)?;
-                    let child = parse_element(reader, child, stack)?;
-                    stack.pop();
-                    node.children.push(child);
-                }
-                None => {
-                    if let Err(err) = reader.read_to_end(e.name()) {
-                        let inner = format!(
-                            "{}/{}",
-                            path_of(stack),
-                            String::from_utf8_lossy(e.local_name().as_ref())
-                        );
-                        return Err(xml_error(&inner, reader, err));
-                    }
-                }
-            },
-            Event::Empty(e) => {
-                if let Some(name) = intern(e.local_name().as_ref()) {
-                    stack.push((name, count(name)));
-                    let mut child = Node::new(name, pos);
-                    read_attrs(&e, &mut child, stack, pos)?;
-                    stack.pop();
-                    node.children.push(child);
-                }
-            }
-            Event::Text(t) => {
-                if !node.children.is_empty() && t.iter().all(u8::is_ascii_whitespace) {
-                    continue;
-                }
-                let s = t.unescape().map_err(|e| {
-                    error(
-                        &path_of(stack),
-                        pos,
-                        format!("bad text (no DTD entities are expanded): {e}"),
-                    )
-                })?;
-                append(&mut node.text, s);
-            }
-            Event::CData(c) => {
-                let s = match c.into_inner() {
-                    Cow::Borrowed(b) => Cow::Borrowed(std::str::from_utf8(b).unwrap_or_default()),
-                    Cow::Owned(b) => Cow::Owned(String::from_utf8(b).unwrap_or_default()),
-                };
-                append(&mut node.text, s);
-            }
-            Event::End(_) => return Ok(node),
-            Event::Eof => {
-                return Err(error(
-                    &path_of(stack),
-                    pos,
-                    format!(
-                        "the report ends too early (truncated?) inside <{}>",
-                        node.name
-                    ),
-                ));
-            }
-            Event::Comment(_) | Event::PI(_) | Event::Decl(_) | Event::DocType(_) => {}
-        }
-    }
-}
-
-fn append<'a>(text: &mut Cow<'a, str>, more: Cow<'a, str>) {
-    if text.is_empty() {
-        *text = more;
-    } else {
-        text.to_mut().push_str(&more);
-    }
 }
 
 // ---- from the element tree to the report model ----
@@ -909,6 +747,23 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn offsets_count_a_byte_order_mark_and_skipped_elements_are_not_read() {
+        let doc = b"\xEF\xBB\xBF<analysis><dependencies><dependency><fileName>&x;</fileName></dependency></dependencies></analysis>";
+        let e = read(doc).unwrap_err();
+        assert_eq!(
+            e.location,
+            Location::Xml {
+                path: "/analysis/dependencies/dependency[1]/fileName".into(),
+                offset: 3 + 46 // the BOM, then the text after <fileName>
+            }
+        );
+        // an entity inside an element the conversion skips is never looked at
+        let doc = br#"<analysis><dependencies><dependency><evidenceCollected>&x;</evidenceCollected><fileName>a</fileName></dependency></dependencies></analysis>"#;
+        let r = read(doc).unwrap();
+        assert_eq!(r.dependencies[0].file_name.as_deref(), Some("a"));
     }
 
     #[test]

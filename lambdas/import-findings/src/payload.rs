@@ -1,20 +1,22 @@
 //! The events the function accepts, turned into report requests.
 //!
 //! 1. The CodeBuild payload that existing buildspecs send, unchanged:
-//!    `{"messageType":"CodeScanReport","reportType":"OWASP-Dependency-Check","createdAt":…,
+//!    `{"messageType":"CodeScanReport","reportType":…,"createdAt":…,
 //!    "source_repository":…,"source_branch":…,"source_commitid":…,"build_id":…,"report":{…}}`.
 //!    `report` is the report itself: a JSON value (object or array), or a string holding the
 //!    report's text (an XML report, or JSON sent as a string). A report too large for an
-//!    invocation (6 MB) comes as `"reportS3Uri":"s3://bucket/key"` instead. `reportType` is one
-//!    of the buildspec names (`OWASP-Dependency-Check`, `SONAR-QUBE`, `PHPStan`, `OWASP-Zap`,
-//!    `ANCHORE`, `SNYK`, `ECR`) or one of our tool names (`grype`, …); absent, null or `auto`:
-//!    detected from the report. An optional `"image"` (an image reference) helps image
-//!    scanners whose report does not name the image; an optional `"lifecycleDryRun": true`
-//!    asks for a dry run of the finding lifecycle.
+//!    invocation (6 MB) comes as `"reportS3Uri":"s3://bucket/key"` instead. `reportType` is a
+//!    registered tool's name or alias (the buildspec names: `asff_parsers::Tool::from_name`);
+//!    absent, null or `auto`: detected from the report. Optional: `"initiator"`
+//!    (`CODEBUILD_INITIATOR`) and `"source_root"` (`CODEBUILD_SRC_DIR`) for the scope and file
+//!    paths (see `asff_core::pipeline`), `"image"` (an image reference) for image scanners whose
+//!    report does not name the image, `"lifecycleDryRun": true` for a dry run of the finding
+//!    lifecycle.
 //! 2. An S3 `ObjectCreated` notification (`{"Records":[{"eventSource":"aws:s3",…}]}`) for a
 //!    report that a pipeline uploaded under the input prefix (default `incoming/`). The context
 //!    comes from the object's metadata (`x-amz-meta-` `tool`, `repository`, `branch`,
-//!    `commit`, `build-id`, `image`, `created-at`, `lifecycle-dry-run`), else from the key:
+//!    `commit`, `build-id`, `initiator`, `source-root`, `image`, `created-at`,
+//!    `lifecycle-dry-run`), else from the key:
 //!    `{prefix}{tool}/{repository…}/{branch}/{build id}/{file}` (five or more segments; the
 //!    repository may span several), or just `{prefix}{tool}/{file}` with everything else from
 //!    the metadata. A `tool` of `auto` (or one we do not know) means: detect.

@@ -240,7 +240,7 @@ pub fn convert(
             target_file: if container {
                 String::new()
             } else {
-                target_file(p)
+                ctx.source_path(&target_file(p)).into_owned()
             },
             project_name: if container {
                 String::new()
@@ -268,7 +268,7 @@ pub fn convert(
                 image: image.clone(),
                 base_image: base_image.clone(),
                 platform: non_empty(p.platform.as_deref()).map(str::to_string),
-                target_file: target_file(app),
+                target_file: ctx.source_path(&target_file(app)).into_owned(),
                 project_name: non_empty(app.project_name.as_deref())
                     .unwrap_or("")
                     .to_string(),

@@ -44,6 +44,7 @@ pub mod lifecycle;
 pub mod model;
 pub mod pipeline;
 pub mod policy;
+pub mod redact;
 pub mod report;
 pub mod scanner;
 pub mod severity;

@@ -44,6 +44,8 @@ use crate::model::FieldMap;
 pub const REDACTED_FIELD: &str = "asff/Redacted";
 
 const MASK: &str = "****";
+/// The longest key name looked at.
+const MAX_KEY: usize = 128;
 const KEEP: usize = 4;
 
 /// Key names (lower case, `-` as `_`) whose values are secrets: a key matches when it ends in
@@ -232,7 +234,8 @@ fn find_spans(text: &str) -> Vec<(usize, usize)> {
                 spans.extend(h.spans);
                 i = h.resume.max(i + 1);
             }
-            None => i += 1,
+            // nothing starts inside a run of letters and digits (each follows one): skip it
+            None => i += run(b, i, |c| c.is_ascii_alphanumeric()).max(1),
         }
     }
     spans
@@ -392,6 +395,9 @@ fn keyed(b: &[u8], i: usize) -> Option<Hit> {
         return None;
     }
     let key_len = run(b, i, is_key_byte);
+    if key_len > MAX_KEY {
+        return None;
+    }
     let key: String = b
         .get(i..i + key_len)?
         .iter()
@@ -817,6 +823,16 @@ mod tests {
         ] {
             untouched(s);
         }
+    }
+
+    #[test]
+    fn huge_texts_take_linear_time() {
+        let huge = format!("{}é€😀 token=abcdefgh", "A".repeat(8 << 20));
+        let start = std::time::Instant::now();
+        assert_eq!(n(&huge), 1);
+        let words = "a b-c d_e f.g ".repeat(1 << 18);
+        assert_eq!(n(&words), 0);
+        assert!(start.elapsed() < std::time::Duration::from_secs(20));
     }
 
     #[test]

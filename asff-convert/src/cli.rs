@@ -101,6 +101,12 @@ pub struct Args {
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
 
+    /// Keep secret-looking values (passwords, tokens, Authorization and cookie values, keys) in
+    /// the findings' text instead of masking them, for local debugging only: anyone who can read
+    /// the findings in Security Hub could read them.
+    #[arg(long)]
+    pub no_redact: bool,
+
     /// Refuse reports larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 1 << 30)]
     pub max_report_size: u64,

@@ -53,7 +53,8 @@ pub fn context(args: &Args) -> Result<Context> {
     let cwd = std::env::current_dir().ok();
     Ok(ctx
         .with_pipeline(args.pipeline(cwd.as_deref()))
-        .with_image(args.image.clone()))
+        .with_image(args.image.clone())
+        .with_redaction(!args.no_redact))
 }
 
 /// The tool `--format` names, or `None` for `auto`.

@@ -676,3 +676,49 @@ fn sonar_url_links_each_finding_back_to_sonarqube() {
         .iter()
         .all(|f| f.get("SourceUrl").is_none()));
 }
+
+/// A real ZAP report with one evidence field changed to a live credential (no report in
+/// testdata/zap has one).
+fn zap_with_credential() -> Vec<u8> {
+    std::fs::read_to_string(testdata("zap/defectdojo-0_zap_sample.xml"))
+        .unwrap()
+        .replacen(
+            "<evidence>Set-Cookie: opvc</evidence>",
+            "<evidence>Authorization: Basic dXNlcjpwYXNz</evidence>",
+            1,
+        )
+        .into_bytes()
+}
+
+#[test]
+fn secrets_are_masked_unless_no_redact() {
+    let masked = base().write_stdin(zap_with_credential()).output().unwrap();
+    assert_eq!(
+        masked.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&masked.stderr)
+    );
+    let text = String::from_utf8(masked.stdout.clone()).unwrap();
+    assert!(!text.contains("dXNlcjpwYXNz"));
+    assert!(text.contains("Authorization: Basic dXNl****"));
+    let fs = findings(&masked.stdout);
+    assert_eq!(
+        fs.iter()
+            .filter(|f| f["ProductFields"]["asff/Redacted"] == "1")
+            .count(),
+        1
+    );
+
+    let clear = base()
+        .arg("--no-redact")
+        .write_stdin(zap_with_credential())
+        .output()
+        .unwrap();
+    assert_eq!(clear.status.code(), Some(0));
+    let text = String::from_utf8(clear.stdout.clone()).unwrap();
+    assert!(text.contains("Authorization: Basic dXNlcjpwYXNz"));
+    assert!(!text.contains("asff/Redacted"));
+    let ids = |v: &[Value]| v.iter().map(|f| f["Id"].clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&fs), ids(&findings(&clear.stdout)));
+}

@@ -8,6 +8,7 @@ use crate::model::{
     FindingProviderSeverity, Recommendation, Remediation, Resource, ResourceDetails, Severity,
     Vulnerability, SCHEMA_VERSION,
 };
+use crate::redact::{redact_draft, REDACTED_FIELD};
 use crate::severity::Label;
 
 /// Who made a finding: the tool's stable name (used in Ids, `--format` and policies) and the
@@ -101,17 +102,24 @@ pub fn repository_resource(ctx: &Context, other: FieldMap) -> Resource {
 }
 
 /// Builds the finding: Id and GeneratorId from the tool and scope, the clock, the product ARN,
-/// the severity after the policy (the original kept), the pipeline's product fields; then fits
-/// it to Security Hub's limits.
+/// the severity after the policy (the original kept), the pipeline's product fields; masks
+/// secret-looking values in the draft's free text ([`crate::redact`], unless the context turns
+/// it off; counted in `asff/Redacted`); then fits it to Security Hub's limits.
 pub fn build(
     ctx: &Context,
     tool: &ToolInfo,
     scope: &Scope,
-    draft: Draft,
+    mut draft: Draft,
 ) -> Result<AwsSecurityFinding, FitError> {
+    // the Id from the identity as the parser gave it, before anything is masked
     let identity: Vec<&str> = draft.identity.iter().map(String::as_str).collect();
     let id = finding_id(tool.name, scope, &identity);
     let now = ctx.now_rfc3339();
+    let redacted = if ctx.redaction() {
+        redact_draft(&mut draft)
+    } else {
+        0
+    };
 
     let base_label = draft.label.unwrap_or(Label::Informational);
     let mut product_fields = draft.product_fields;
@@ -133,6 +141,9 @@ pub fn build(
     };
     let original = Some(draft.original_severity.trim().to_string()).filter(|s| !s.is_empty());
 
+    if redacted > 0 {
+        product_fields.insert(REDACTED_FIELD.into(), redacted.to_string());
+    }
     let p = ctx.pipeline();
     product_fields.insert("asff/Tool".into(), tool.name.into());
     for (k, v) in [

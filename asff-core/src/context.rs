@@ -204,6 +204,7 @@ pub struct Context {
     image: Option<String>,
     now: OffsetDateTime,
     policy: SeverityPolicy,
+    redact: bool,
 }
 
 impl Context {
@@ -234,6 +235,7 @@ impl Context {
             image: None,
             now: OffsetDateTime::now_utc(),
             policy: SeverityPolicy::default(),
+            redact: true,
         })
     }
 
@@ -285,6 +287,18 @@ impl Context {
     pub fn with_policy(mut self, policy: SeverityPolicy) -> Self {
         self.policy = policy;
         self
+    }
+
+    /// Whether [`build`](crate::build) masks secret-looking values in the free text of findings
+    /// ([`crate::redact`]); on by default, off only for local debugging.
+    pub fn with_redaction(mut self, on: bool) -> Self {
+        self.redact = on;
+        self
+    }
+
+    /// Whether secret-looking values are masked ([`Context::with_redaction`]).
+    pub fn redaction(&self) -> bool {
+        self.redact
     }
 
     pub fn with_image(mut self, image: Option<String>) -> Self {

@@ -5,11 +5,14 @@
 //! the build id, the time or the position in the report. It reads
 //! `{tool}/{scope}/{key}/{sha256}`: the readable parts are shortened for people, while the
 //! SHA-256 covers the full, unambiguous identity, so two different records never share an Id.
+//! Secret-looking values are masked in the readable parts ([`crate::redact`]), not in what the
+//! hash covers.
 //! An Id is at most 512 bytes.
 
 use sha2::{Digest, Sha256};
 
 use crate::context::Scope;
+use crate::redact::redact;
 
 /// Longest readable part of an Id.
 const PART_MAX: usize = 120;
@@ -27,11 +30,13 @@ pub fn finding_id(tool: &str, scope: &Scope, identity: &[&str]) -> String {
     }
     let digest = hex(&h.finalize());
     let key = identity.first().copied().unwrap_or("finding");
+    // the readable parts never show a secret in clear (whatever the context says: an Id must
+    // not depend on it); the hash covers the identity as it is
     format!(
         "{}/{}/{}/{}",
         readable(tool),
-        readable(&scope.key()),
-        readable(key),
+        readable(&redact(&scope.key()).0),
+        readable(&redact(key).0),
         digest
     )
 }
@@ -137,6 +142,23 @@ mod tests {
             stable_path("/codebuild/output/src12"),
             "/codebuild/output/src12"
         );
+    }
+
+    #[test]
+    fn secrets_are_masked_in_the_readable_part_only() {
+        let secret = "https://h/?token=abcdefgh1234";
+        let id = finding_id("t", &repo(), &[secret]);
+        assert!(!id.contains("abcdefgh1234"), "{id}");
+        assert!(id.starts_with("t/github.com/org/repo@main/https://h/?token=abcd****/"));
+        // the hash is of the identity: another secret, another Id
+        assert_ne!(
+            id,
+            finding_id("t", &repo(), &["https://h/?token=abcdzzzz9999"])
+        );
+        let site = Scope::Site {
+            url: "https://deploy:hunter2@example.com".into(),
+        };
+        assert!(!finding_id("t", &site, &["1"]).contains("hunter2"));
     }
 
     #[test]

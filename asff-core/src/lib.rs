@@ -3,7 +3,8 @@
 //!
 //! Parsers turn a scanner's records into [`Draft`]s; [`build`] adds what the [`Context`] knows
 //! (account, region, partition, pipeline, clock, severity policy), derives a stable Id from the
-//! tool, the [`Scope`] and the record's identity, and fits the finding to Security Hub's limits.
+//! tool, the [`Scope`] and the record's identity, masks secret-looking values in its free text
+//! ([`redact`]; [`Context::with_redaction`] turns it off) and fits the finding to Security Hub's limits.
 //! [`batch::batches`] then splits findings into BatchImportFindings requests.
 //!
 //! For parsers: [`report`] has [`ReportError`] and the JSON helpers, [`sniff`] the format
@@ -44,6 +45,7 @@ pub mod lifecycle;
 pub mod model;
 pub mod pipeline;
 pub mod policy;
+pub mod redact;
 pub mod report;
 pub mod scanner;
 pub mod severity;

@@ -195,11 +195,7 @@ const SCOPE_HINT: &str = "pass --repo NAME and --branch NAME to scope them to th
 /// summary), and the pipeline's notes and fallback as warnings (first, before the parser's).
 fn scope_notes(ctx: &Context, tool: Tool, output: &mut ParseOutput) -> Option<String> {
     let r = ctx.scope_report(tool.name(), &output.scopes)?;
-    let mut notes = r.notes;
-    if let Some(f) = r.fallback {
-        notes.push(format!("{f}; {SCOPE_HINT}"));
-    }
-    output.warnings.splice(0..0, notes);
+    output.warnings.splice(0..0, r.warnings(SCOPE_HINT));
     Some(r.origin)
 }
 

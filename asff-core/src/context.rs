@@ -51,33 +51,25 @@ impl PipelineInfo {
             None => String::new(),
         };
         let o = &p.origins;
-        let repository = p
-            .repository
-            .as_deref()
-            .and_then(|r| match repository_name(r) {
-                Ok(n) => Some(n),
-                Err(why) => {
+        // a value that is not what it is given as is noted and passed over
+        let mut valid = |value: &Option<String>,
+                         origin: &Option<String>,
+                         what: &str,
+                         rule: fn(&str) -> Result<String, &'static str>| {
+            let v = value.as_deref()?;
+            rule(v)
+                .map_err(|why| {
+                    let shown = v.trim();
                     notes.push(format!(
-                        "{:?}{} is not a repository ({why}): ignored",
-                        crate::fit::truncate_chars(r.trim(), 200)
-                            .unwrap_or_else(|| r.trim().to_string()),
-                        from(&o.repository)
+                        "{:?}{} is not a {what} ({why}): ignored",
+                        crate::fit::truncate_chars(shown, 200).unwrap_or_else(|| shown.to_string()),
+                        from(origin)
                     ));
-                    None
-                }
-            });
-        let branch = p.branch.as_deref().and_then(|b| match branch_name(b) {
-            Ok(n) => Some(n),
-            Err(why) => {
-                notes.push(format!(
-                    "{:?}{} is not a branch ({why}): ignored",
-                    crate::fit::truncate_chars(b.trim(), 200)
-                        .unwrap_or_else(|| b.trim().to_string()),
-                    from(&o.branch)
-                ));
-                None
-            }
-        });
+                })
+                .ok()
+        };
+        let repository = valid(&p.repository, &o.repository, "repository", repository_name);
+        let branch = valid(&p.branch, &o.branch, "branch", branch_name);
         let clean = |v: Option<String>| {
             v.map(|s| s.trim().to_string())
                 .filter(|s| !s.is_empty() && !s.chars().any(char::is_control))
@@ -192,6 +184,16 @@ pub struct ScopeReport {
     pub fallback: Option<String>,
 }
 
+impl ScopeReport {
+    /// The warnings for the reader: the notes, then the fallback followed by `hint` (how the
+    /// caller's user gives the repository).
+    pub fn warnings(&self, hint: &str) -> Vec<String> {
+        let mut w = self.notes.clone();
+        w.extend(self.fallback.iter().map(|f| format!("{f}; {hint}")));
+        w
+    }
+}
+
 /// Everything a parser needs besides the report.
 #[derive(Debug, Clone)]
 pub struct Context {
@@ -274,8 +276,13 @@ impl Context {
     /// Sets the pipeline, resolved by the rules of [`crate::pipeline`]: the repository and
     /// branch normalised (values that are not ones are passed over, see
     /// [`PipelineInfo::notes`]), the scope of code scanners' findings chosen.
-    pub fn with_pipeline(mut self, pipeline: Pipeline) -> Self {
-        self.pipeline = PipelineInfo::resolve(pipeline);
+    pub fn with_pipeline(self, pipeline: Pipeline) -> Self {
+        self.with_pipeline_info(PipelineInfo::resolve(pipeline))
+    }
+
+    /// Sets a pipeline already resolved ([`PipelineInfo::resolve`]).
+    pub fn with_pipeline_info(mut self, pipeline: PipelineInfo) -> Self {
+        self.pipeline = pipeline;
         self
     }
 

@@ -24,7 +24,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use asff_core::{Context, Location, Pipeline, PipelineInfo};
+use asff_core::{Context, Location, PipelineInfo};
 use asff_hub::{
     import, lifecycle, raw_key, AccountResolver, Archive, FindingSink, ImportOptions, RawKey,
     Retry, StateStore, TokenBucket,
@@ -227,7 +227,7 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
             }
         };
         context.fill_from(&fallback);
-        if let Some(b) = &context.build_id {
+        if let Some(b) = &context.pipeline.build_id {
             span.record("build_id", b.as_str());
         }
 
@@ -242,13 +242,11 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
 
         // 3. archive (the repository and branch as the pipeline normaliser resolves them: an
         // artifact ARN is neither)
-        let pipeline = context.pipeline();
-        let resolved = PipelineInfo::resolve(pipeline.clone());
-        let repository = resolved.repository().map(str::to_string);
+        let resolved = PipelineInfo::resolve(context.pipeline.clone());
         let xml = is_xml(&bytes);
         let key = raw_key(&RawKey {
             tool: tool_name,
-            repository: repository.as_deref(),
+            repository: resolved.repository(),
             branch: resolved.branch(),
             build_id: resolved.build_id(),
             timestamp: inv.now,
@@ -283,7 +281,7 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
             .await
             .map_err(|e| aws_failure(answer.clone(), e))?;
         let ctx = self
-            .context(&account, &context, pipeline, inv)
+            .context(&account, &context, resolved, inv)
             .map_err(|m| Failure::new(answer.clone(), Retry::Permanent, "Configuration", m))?;
         let conv = self.parse(tool, &bytes, &ctx, &mut answer)?;
 
@@ -319,10 +317,7 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
         answer.skipped = conv.output.skipped_by_reason();
         answer.warnings = conv.output.warnings.clone();
         if let Some(r) = ctx.scope_report(conv.tool.name(), &conv.output.scopes) {
-            let mut first = r.notes;
-            if let Some(f) = r.fallback {
-                first.push(format!("{f}; {SCOPE_HINT}"));
-            }
+            let first = r.warnings(SCOPE_HINT);
             tracing::warn!(scope = %r.origin, notes = first.len(), "scope of the findings");
             answer.warnings.splice(0..0, first);
             answer.scope = Some(r.origin);
@@ -438,12 +433,12 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
         &self,
         account: &str,
         c: &ReportContext,
-        pipeline: Pipeline,
+        pipeline: PipelineInfo,
         inv: &Invocation,
     ) -> Result<Context, String> {
         let ctx = Context::new(account, &self.config.region).map_err(|e| e.to_string())?;
         Ok(ctx
-            .with_pipeline(pipeline)
+            .with_pipeline_info(pipeline)
             .with_image(c.image.clone())
             .with_policy(self.config.policy.clone())
             .with_now(inv.now))
@@ -469,10 +464,10 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
         put("report-type", c.report_type.as_deref());
         put("repository", resolved.repository());
         put("branch", resolved.branch());
-        put("commit", c.commit.as_deref());
+        put("commit", c.pipeline.commit.as_deref());
         put("build-id", resolved.build_id());
-        put("initiator", c.initiator.as_deref());
-        put("source-root", c.source_root.as_deref());
+        put("initiator", c.pipeline.initiator.as_deref());
+        put("source-root", c.pipeline.source_root.as_deref());
         put("image", c.image.as_deref());
         put("created-at", c.created_at.as_deref());
         put("region", Some(&self.config.region));

@@ -48,22 +48,16 @@ pub enum ReportSource {
 pub struct ReportContext {
     /// `reportType` or the tool from the key or metadata; `None`: detect.
     pub report_type: Option<String>,
-    pub repository: Option<String>,
-    pub branch: Option<String>,
-    pub commit: Option<String>,
-    pub build_id: Option<String>,
-    /// CodeBuild's `CODEBUILD_INITIATOR` (`codepipeline/<name>` in a CodePipeline build).
-    pub initiator: Option<String>,
-    /// The checkout directory (`CODEBUILD_SRC_DIR`): file paths under it become relative.
-    pub source_root: Option<String>,
+    /// Repository, branch, commit, build id, `initiator` (`CODEBUILD_INITIATOR`) and source root
+    /// (`CODEBUILD_SRC_DIR`) as sent, with where each came from; resolved by
+    /// [`asff_core::Context::with_pipeline`].
+    pub pipeline: asff_core::Pipeline,
     pub image: Option<String>,
     /// `createdAt` as sent (kept as metadata of the archived report).
     pub created_at: Option<String>,
     /// `lifecycleDryRun` (or the metadata's `lifecycle-dry-run`): report what the finding
     /// lifecycle would archive without archiving it.
     pub dry_run: Option<bool>,
-    /// Where the pipeline parts came from (payload field, metadata, key), for messages.
-    pub origins: asff_core::pipeline::Origins,
 }
 
 impl ReportContext {
@@ -74,45 +68,8 @@ impl ReportContext {
                 a.clone_from(b);
             }
         }
-        fn fill_from_origin(
-            a: &mut Option<String>,
-            ao: &mut Option<String>,
-            b: &Option<String>,
-            bo: &Option<String>,
-        ) {
-            if a.is_none() && b.is_some() {
-                a.clone_from(b);
-                ao.clone_from(bo);
-            }
-        }
-        let (o, oo) = (&mut self.origins, &other.origins);
         fill(&mut self.report_type, &other.report_type);
-        fill_from_origin(
-            &mut self.repository,
-            &mut o.repository,
-            &other.repository,
-            &oo.repository,
-        );
-        fill_from_origin(&mut self.branch, &mut o.branch, &other.branch, &oo.branch);
-        fill(&mut self.commit, &other.commit);
-        fill_from_origin(
-            &mut self.build_id,
-            &mut o.build_id,
-            &other.build_id,
-            &oo.build_id,
-        );
-        fill_from_origin(
-            &mut self.initiator,
-            &mut o.initiator,
-            &other.initiator,
-            &oo.initiator,
-        );
-        fill_from_origin(
-            &mut self.source_root,
-            &mut o.source_root,
-            &other.source_root,
-            &oo.source_root,
-        );
+        self.pipeline = std::mem::take(&mut self.pipeline).or(other.pipeline.clone());
         fill(&mut self.image, &other.image);
         fill(&mut self.created_at, &other.created_at);
         if self.dry_run.is_none() {
@@ -125,16 +82,18 @@ impl ReportContext {
         let get = |k: &str| clean(m.get(k).cloned());
         let c = ReportContext {
             report_type: report_type(get("tool").or_else(|| get("report-type"))),
-            repository: get("repository"),
-            branch: get("branch"),
-            commit: get("commit"),
-            build_id: get("build-id"),
-            initiator: get("initiator"),
-            source_root: get("source-root"),
+            pipeline: asff_core::Pipeline {
+                repository: get("repository"),
+                branch: get("branch"),
+                commit: get("commit"),
+                build_id: get("build-id"),
+                initiator: get("initiator"),
+                source_root: get("source-root"),
+                origins: Default::default(),
+            },
             image: get("image"),
             created_at: get("created-at"),
             dry_run: get("lifecycle-dry-run").and_then(|v| parse_bool(&v)),
-            origins: Default::default(),
         };
         c.with_origins(|part| {
             let key = match part {
@@ -149,27 +108,16 @@ impl ReportContext {
     /// Names where each part present came from: `origin(part)` for `repository`, `branch`,
     /// `build_id`, `initiator` and `source_root`.
     fn with_origins(mut self, origin: impl Fn(&'static str) -> String) -> Self {
-        let o = &mut self.origins;
+        let p = &mut self.pipeline;
         let name = |v: &Option<String>, part: &'static str| v.as_ref().map(|_| origin(part));
-        o.repository = name(&self.repository, "repository");
-        o.branch = name(&self.branch, "branch");
-        o.build_id = name(&self.build_id, "build_id");
-        o.initiator = name(&self.initiator, "initiator");
-        o.source_root = name(&self.source_root, "source_root");
+        p.origins = asff_core::pipeline::Origins {
+            repository: name(&p.repository, "repository"),
+            branch: name(&p.branch, "branch"),
+            build_id: name(&p.build_id, "build_id"),
+            initiator: name(&p.initiator, "initiator"),
+            source_root: name(&p.source_root, "source_root"),
+        };
         self
-    }
-
-    /// The pipeline for [`asff_core::Context::with_pipeline`].
-    pub fn pipeline(&self) -> asff_core::Pipeline {
-        asff_core::Pipeline {
-            repository: self.repository.clone(),
-            branch: self.branch.clone(),
-            commit: self.commit.clone(),
-            build_id: self.build_id.clone(),
-            initiator: self.initiator.clone(),
-            source_root: self.source_root.clone(),
-            origins: self.origins.clone(),
-        }
     }
 }
 
@@ -314,12 +262,15 @@ impl Event {
         }
         let context = ReportContext {
             report_type: report_type(inc.report_type),
-            repository: clean(inc.source_repository),
-            branch: clean(inc.source_branch),
-            commit: clean(inc.source_commitid),
-            build_id: clean(inc.build_id),
-            initiator: clean(inc.initiator),
-            source_root: clean(inc.source_root),
+            pipeline: asff_core::Pipeline {
+                repository: clean(inc.source_repository),
+                branch: clean(inc.source_branch),
+                commit: clean(inc.source_commitid),
+                build_id: clean(inc.build_id),
+                initiator: clean(inc.initiator),
+                source_root: clean(inc.source_root),
+                origins: Default::default(),
+            },
             image: clean(inc.image),
             created_at: clean(inc.created_at),
             dry_run: match clean(inc.lifecycle_dry_run) {
@@ -328,7 +279,6 @@ impl Event {
                     PayloadError(format!("lifecycleDryRun: {v:?} is not true or false"))
                 })?),
             },
-            origins: Default::default(),
         }
         .with_origins(|part| {
             match part {
@@ -454,9 +404,9 @@ pub fn context_from_key(key: &str, input_prefix: &str) -> ReportContext {
     // {tool}/{repository…}/{branch}/{build id}/{file}
     if let [_tool, repository @ .., branch, build_id, _file] = segs.as_slice() {
         if !repository.is_empty() {
-            c.repository = Some(repository.join("/"));
-            c.branch = Some(branch.to_string());
-            c.build_id = Some(build_id.to_string());
+            c.pipeline.repository = Some(repository.join("/"));
+            c.pipeline.branch = Some(branch.to_string());
+            c.pipeline.build_id = Some(build_id.to_string());
         }
     }
     c.with_origins(|_| "the object key".to_string())
@@ -486,15 +436,18 @@ mod tests {
             r.context.report_type.as_deref(),
             Some("OWASP-Dependency-Check")
         );
-        assert_eq!(r.context.branch.as_deref(), Some("refs/heads/main"));
-        let p = asff_core::PipelineInfo::resolve(r.context.pipeline());
+        assert_eq!(
+            r.context.pipeline.branch.as_deref(),
+            Some("refs/heads/main")
+        );
+        let p = asff_core::PipelineInfo::resolve(r.context.pipeline.clone());
         assert_eq!(p.branch(), Some("main"));
         assert_eq!(p.repository(), Some("github.com/example/app"));
         assert_eq!(
-            r.context.origins.repository.as_deref(),
+            r.context.pipeline.origins.repository.as_deref(),
             Some("source_repository")
         );
-        assert_eq!(r.context.build_id.as_deref(), Some("app:1234"));
+        assert_eq!(r.context.pipeline.build_id.as_deref(), Some("app:1234"));
         // the report's text exactly as sent
         assert_eq!(
             r.source,
@@ -530,8 +483,8 @@ mod tests {
     fn numbers_and_nulls_in_context_fields() {
         let r =
             codebuild(r#"{"build_id":42,"source_branch":null,"createdAt":1704067200,"report":[]}"#);
-        assert_eq!(r.context.build_id.as_deref(), Some("42"));
-        assert_eq!(r.context.branch, None);
+        assert_eq!(r.context.pipeline.build_id.as_deref(), Some("42"));
+        assert_eq!(r.context.pipeline.branch, None);
         assert_eq!(r.context.created_at.as_deref(), Some("1704067200"));
     }
 
@@ -588,9 +541,12 @@ mod tests {
             })
         );
         assert_eq!(r.fallback.report_type.as_deref(), Some("grype"));
-        assert_eq!(r.fallback.repository.as_deref(), Some("github.com/org/app"));
-        assert_eq!(r.fallback.branch.as_deref(), Some("main"));
-        assert_eq!(r.fallback.build_id.as_deref(), Some("build:7"));
+        assert_eq!(
+            r.fallback.pipeline.repository.as_deref(),
+            Some("github.com/org/app")
+        );
+        assert_eq!(r.fallback.pipeline.branch.as_deref(), Some("main"));
+        assert_eq!(r.fallback.pipeline.build_id.as_deref(), Some("build:7"));
         assert!(r.use_metadata);
     }
 
@@ -606,7 +562,7 @@ mod tests {
         assert_eq!(c, ReportContext::default());
         let c = context_from_key("incoming/zap/report.xml", "incoming/");
         assert_eq!(c.report_type.as_deref(), Some("zap"));
-        assert_eq!(c.repository, None);
+        assert_eq!(c.pipeline.repository, None);
         let c = context_from_key("incoming/report.xml", "incoming/");
         assert_eq!(c.report_type, None, "a lone file name is not a tool");
     }
@@ -624,26 +580,29 @@ mod tests {
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
         let mut c = ReportContext {
-            build_id: Some("from-payload".into()),
+            pipeline: asff_core::Pipeline {
+                build_id: Some("from-payload".into()),
+                ..Default::default()
+            },
             ..Default::default()
         };
         c.fill_from(&ReportContext::from_metadata(&m));
         assert_eq!(c.report_type.as_deref(), Some("snyk"));
-        assert_eq!(c.branch.as_deref(), Some("refs/heads/dev"));
+        assert_eq!(c.pipeline.branch.as_deref(), Some("refs/heads/dev"));
         assert_eq!(
-            asff_core::PipelineInfo::resolve(c.pipeline()).branch(),
+            asff_core::PipelineInfo::resolve(c.pipeline.clone()).branch(),
             Some("dev")
         );
         assert_eq!(
-            c.origins.branch.as_deref(),
+            c.pipeline.origins.branch.as_deref(),
             Some("the object's metadata branch")
         );
         assert_eq!(
-            c.build_id.as_deref(),
+            c.pipeline.build_id.as_deref(),
             Some("from-payload"),
             "the payload wins"
         );
-        assert_eq!(c.commit, None, "blank is absent");
+        assert_eq!(c.pipeline.commit, None, "blank is absent");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::io::{Read, Write};
 use std::path::Path;
 
 use anyhow::{anyhow, bail, Context as _, Result};
-use asff_core::{AwsSecurityFinding, Context, Label, ParseOutput, SeverityPolicy};
+use asff_core::{AwsSecurityFinding, Context, Label, ParseOutput};
 use asff_parsers::{tool_names, Conversion, Tool};
 
 use crate::cli::{Args, Emit};
@@ -46,8 +46,8 @@ pub fn context(args: &Args) -> Result<Context> {
     if let Some(path) = &args.severity_policy {
         let bytes = std::fs::read(path)
             .with_context(|| format!("cannot read the severity policy {}", path.display()))?;
-        let policy =
-            SeverityPolicy::from_json(&bytes).with_context(|| format!("in {}", path.display()))?;
+        let policy = asff_parsers::severity_policy(&bytes)
+            .with_context(|| format!("in {}", path.display()))?;
         ctx = ctx.with_policy(policy);
     }
     let cwd = std::env::current_dir().ok();

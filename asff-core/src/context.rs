@@ -14,10 +14,9 @@ use crate::policy::SeverityPolicy;
 pub enum ContextError {
     #[error("account id {0:?} is not 12 digits")]
     AccountId(String),
-    #[error("region {0:?} is not a region name (like us-east-1)")]
-    Region(String),
-    #[error("partition {0:?} is not one of aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f, aws-eusc")]
-    Partition(String),
+    /// A region that is not one, or a partition that is not one or not the region's.
+    #[error(transparent)]
+    Region(#[from] crate::region::RegionError),
     #[error("time {0:?} is not an RFC 3339 timestamp: {1}")]
     Time(String, String),
     /// A code scanner's findings need a scope and the pipeline names none.
@@ -218,18 +217,10 @@ impl Context {
             return Err(ContextError::AccountId(account_id.to_string()));
         }
         let region = region.trim();
-        let valid_region = !region.is_empty()
-            && region.len() <= 32
-            && region.contains('-')
-            && region
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        if !valid_region {
-            return Err(ContextError::Region(region.to_string()));
-        }
+        let partition = crate::region::check_region(region)?;
         Ok(Context {
             account_id: account_id.to_string(),
-            partition: partition_of(region).to_string(),
+            partition: partition.to_string(),
             region: region.to_string(),
             product_name: None,
             company_name: None,
@@ -241,21 +232,10 @@ impl Context {
         })
     }
 
-    /// Sets the partition explicitly instead of deriving it from the region.
+    /// Checks a partition given explicitly: it must be the region's (which it follows from).
     pub fn with_partition(mut self, partition: &str) -> Result<Self, ContextError> {
-        const KNOWN: [&str; 8] = [
-            "aws",
-            "aws-cn",
-            "aws-us-gov",
-            "aws-iso",
-            "aws-iso-b",
-            "aws-iso-e",
-            "aws-iso-f",
-            "aws-eusc",
-        ];
-        if !KNOWN.contains(&partition) {
-            return Err(ContextError::Partition(partition.to_string()));
-        }
+        let partition = partition.trim();
+        crate::region::check_partition(&self.region, partition)?;
         self.partition = partition.to_string();
         Ok(self)
     }
@@ -457,26 +437,6 @@ pub fn format_timestamp(t: OffsetDateTime) -> String {
     )
 }
 
-/// The partition of a region: `aws-cn` for `cn-*`, `aws-us-gov` for `us-gov-*`, the ISO
-/// partitions for their prefixes, else `aws`.
-pub fn partition_of(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else if region.starts_with("us-isob-") {
-        "aws-iso-b"
-    } else if region.starts_with("us-iso-") {
-        "aws-iso"
-    } else if region.starts_with("eu-isoe-") {
-        "aws-iso-e"
-    } else if region.starts_with("us-isof-") {
-        "aws-iso-f"
-    } else {
-        "aws"
-    }
-}
-
 /// The set of findings a scanner run speaks for. Ids and GeneratorIds are derived from it, and a
 /// later run of the same scope replaces what an earlier one reported.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -602,16 +562,14 @@ mod tests {
 
     #[test]
     fn partition_from_region() {
-        assert_eq!(partition_of("us-east-1"), "aws");
-        assert_eq!(partition_of("cn-north-1"), "aws-cn");
-        assert_eq!(partition_of("us-gov-west-1"), "aws-us-gov");
         let c = Context::new("123456789012", "cn-northwest-1").unwrap();
         assert_eq!(
             c.product_arn(),
             "arn:aws-cn:securityhub:cn-northwest-1:123456789012:product/123456789012/default"
         );
-        let c = c.with_partition("aws").unwrap();
-        assert_eq!(c.partition(), "aws");
+        let c = c.with_partition("aws-cn").unwrap();
+        assert_eq!(c.partition(), "aws-cn");
+        assert!(c.with_partition("aws").is_err());
         assert!(Context::new("123456789012", "us-east-1")
             .unwrap()
             .with_partition("mars")
@@ -624,6 +582,8 @@ mod tests {
         assert!(Context::new("12345678901a", "us-east-1").is_err());
         assert!(Context::new("123456789012", "").is_err());
         assert!(Context::new("123456789012", "US EAST").is_err());
+        assert!(Context::new("123456789012", "us-east-1a").is_err());
+        assert!(Context::new("123456789012", "mars-north-1").is_err());
     }
 
     #[test]

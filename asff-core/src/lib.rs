@@ -38,6 +38,7 @@
 pub mod batch;
 pub mod build;
 pub mod context;
+pub mod encoding;
 pub mod fit;
 pub mod id;
 pub mod image;
@@ -46,6 +47,7 @@ pub mod model;
 pub mod pipeline;
 pub mod policy;
 pub mod redact;
+pub mod region;
 pub mod report;
 pub mod scanner;
 pub mod severity;

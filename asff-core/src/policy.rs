@@ -34,6 +34,14 @@ pub enum PolicyError {
     MatchesEverything(usize),
     #[error("severity policy: version {0} is not supported (expected 1)")]
     Version(u32),
+    #[error("severity policy: overrides[{index}] names tool {tool:?}, which is not one of the tools: {known}{hint}")]
+    UnknownTool {
+        index: usize,
+        tool: String,
+        known: String,
+        /// ` (did you mean …?)` when the name is close to, or another name of, a tool.
+        hint: String,
+    },
 }
 
 /// One override.
@@ -63,9 +71,25 @@ pub struct SeverityPolicy {
 impl SeverityPolicy {
     /// Parses and checks a policy file.
     pub fn from_json(bytes: &[u8]) -> Result<Self, PolicyError> {
-        let p: SeverityPolicy = serde_json::from_slice(bytes).map_err(|e| {
-            PolicyError::Json(format!("line {} column {}: {}", e.line(), e.column(), e))
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let json = |at: String, inner: serde_json::Error| {
+            PolicyError::Json(format!(
+                "{at}{inner} (line {} column {})",
+                inner.line(),
+                inner.column()
+            ))
+        };
+        let p: SeverityPolicy = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            let at = if path.is_empty() || path == "." {
+                String::new()
+            } else {
+                format!("{path}: ")
+            };
+            json(at, inner)
         })?;
+        de.end().map_err(|e| json(String::new(), e))?;
         if p.version != 1 {
             return Err(PolicyError::Version(p.version));
         }
@@ -77,6 +101,43 @@ impl SeverityPolicy {
             return Err(PolicyError::MatchesEverything(i));
         }
         Ok(p)
+    }
+
+    /// Checks that every override's `tool` is one of `tools` (compared as [`Self::lookup`] does:
+    /// case-insensitively), so that a misspelt name does not silently match nothing.
+    /// `aliases` are other names of the tools (`(alias, name)`), suggested in the error.
+    pub fn check_tools(&self, tools: &[&str], aliases: &[(&str, &str)]) -> Result<(), PolicyError> {
+        let eq = |a: &str, b: &str| a.trim().eq_ignore_ascii_case(b.trim());
+        for (index, o) in self.overrides.iter().enumerate() {
+            let Some(tool) = o.tool.as_deref() else {
+                continue;
+            };
+            if tools.iter().any(|t| eq(t, tool)) {
+                continue;
+            }
+            let suggestion = aliases
+                .iter()
+                .find(|(a, _)| eq(a, tool))
+                .map(|(_, n)| *n)
+                .or_else(|| {
+                    let want = tool.trim().to_ascii_lowercase();
+                    tools
+                        .iter()
+                        .map(|t| (crate::text::edit_distance(&want, t), *t))
+                        .filter(|(d, _)| *d <= 3)
+                        .min()
+                        .map(|(_, t)| t)
+                });
+            return Err(PolicyError::UnknownTool {
+                index,
+                tool: tool.to_string(),
+                known: tools.join(", "),
+                hint: suggestion
+                    .map(|t| format!(" (did you mean {t:?}?)"))
+                    .unwrap_or_default(),
+            });
+        }
+        Ok(())
     }
 
     /// The override that applies to a finding of `tool` with these `ids` and the scanner's
@@ -168,5 +229,57 @@ mod tests {
             SeverityPolicy::from_json(br#"{"version":1,"overides":[]}"#),
             Err(PolicyError::Json(_))
         ));
+    }
+
+    #[test]
+    fn errors_name_the_entry() {
+        let e = SeverityPolicy::from_json(
+            br#"{"version":1,"overrides":[{"id":"x","label":"LOW"},{"id":"y","label":"SEVERE"}]}"#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("overrides[1].label"), "{e}");
+        assert!(e.contains("SEVERE"), "{e}");
+        let e = SeverityPolicy::from_json(
+            br#"{"version":1,"overrides":[{"id":"x","label":"LOW","severity":"HIGH"}]}"#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("overrides[0]"), "{e}");
+        assert!(e.contains("severity"), "{e}");
+    }
+
+    #[test]
+    fn unknown_tools_are_refused() {
+        let tools = ["dependency-check", "zap", "phpstan"];
+        let aliases = [("OWASP-ZAP", "zap")];
+        let p = SeverityPolicy::from_json(
+            br#"{"version":1,"overrides":[{"tool":"ZAP","label":"LOW"},{"tool":"dependancy-check","label":"LOW"}]}"#,
+        )
+        .unwrap();
+        let e = p.check_tools(&tools, &aliases).unwrap_err();
+        assert!(
+            matches!(&e, PolicyError::UnknownTool { index: 1, .. }),
+            "{e}"
+        );
+        let e = e.to_string();
+        assert!(
+            e.contains("overrides[1]") && e.contains("\"dependancy-check\""),
+            "{e}"
+        );
+        assert!(e.contains("did you mean \"dependency-check\""), "{e}");
+        let p = SeverityPolicy::from_json(
+            br#"{"version":1,"overrides":[{"tool":"owasp-zap","label":"LOW"}]}"#,
+        )
+        .unwrap();
+        let e = p.check_tools(&tools, &aliases).unwrap_err().to_string();
+        assert!(e.contains("did you mean \"zap\""), "{e}");
+        let p = SeverityPolicy::from_json(
+            br#"{"version":1,"overrides":[{"tool":"nessus","label":"LOW"}]}"#,
+        )
+        .unwrap();
+        let e = p.check_tools(&tools, &aliases).unwrap_err().to_string();
+        assert!(!e.contains("did you mean"), "{e}");
+        assert!(policy().check_tools(&["zap", "phpstan"], &[]).is_ok());
     }
 }

@@ -377,9 +377,51 @@ where
     }
 }
 
+/// [`parse_json`] of the JSON that starts at `start` in `bytes` (after lines of captured tool
+/// output, see [`crate::sniff::json_start`]), with errors at the lines and columns of `bytes`.
+pub fn parse_json_at<'de, T>(
+    format: &'static str,
+    bytes: &'de [u8],
+    start: usize,
+) -> Result<T, ReportError>
+where
+    T: Deserialize<'de>,
+{
+    let (before, json) = bytes.split_at(start.min(bytes.len()));
+    parse_json(format, json).map_err(|mut e| {
+        if let Location::Json { line, column, .. } = &mut e.location {
+            if *line > 0 {
+                let skipped = before.iter().filter(|&&b| b == b'\n').count();
+                if *line == 1 {
+                    // the JSON's first line starts after what precedes it on its line
+                    let on_line = before.iter().rev().take_while(|&&b| b != b'\n').count();
+                    *column += on_line;
+                }
+                *line += skipped;
+            }
+        }
+        e
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_after_leading_lines_is_located_in_the_whole_input() {
+        let input = b"Note: Using configuration file x.neon.\n  {\"a\": tru}";
+        let start = crate::sniff::json_start(input).unwrap();
+        let e = parse_json_at::<serde_json::Value>("t", input, start).unwrap_err();
+        match e.location {
+            Location::Json { line, column, .. } => {
+                assert_eq!(line, 2);
+                // `tru}` starts at column 9 of line 2; serde_json points past what it read
+                assert!((9..=13).contains(&column), "{column}");
+            }
+            l => panic!("{l:?}"),
+        }
+    }
 
     #[derive(Debug, Deserialize)]
     #[allow(dead_code)]

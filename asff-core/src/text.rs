@@ -61,9 +61,42 @@ pub fn percent_decode(s: &str, plus_is_space: bool) -> Vec<u8> {
     out
 }
 
+/// The Levenshtein distance between two strings, in characters (for "did you mean" hints on
+/// short names).
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        let mut row = cur.iter_mut();
+        if let Some(first) = row.next() {
+            *first = i + 1;
+        }
+        let mut left = i + 1;
+        for ((j, cb), slot) in b.iter().enumerate().zip(row) {
+            let diag = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
+            let up = prev.get(j + 1).copied().unwrap_or(0) + 1;
+            left = diag.min(up).min(left + 1);
+            *slot = left;
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev.last().copied().unwrap_or(0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn edit_distances() {
+        assert_eq!(edit_distance("", ""), 0);
+        assert_eq!(edit_distance("abc", ""), 3);
+        assert_eq!(edit_distance("", "ab"), 2);
+        assert_eq!(edit_distance("dependancy-check", "dependency-check"), 1);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("zap", "zap"), 0);
+    }
 
     #[test]
     fn percent_decoding() {

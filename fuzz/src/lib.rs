@@ -77,6 +77,10 @@ pub fn check_detect(data: &[u8]) {
             assert_eq!(detected.as_ref().err(), Some(&e), "detect and convert disagree");
             let _ = e.to_string();
         }
+        Err(ConvertError::Encoding(e)) => {
+            assert!(detected.is_err(), "an encoding error ({e}) not named by the detected tool");
+            let _ = e.to_string();
+        }
         Err(ConvertError::Report(e)) => {
             let tool = detected.unwrap_or_else(|d| panic!("a report error ({e}) after failed detection ({d})"));
             assert_eq!(e.format, tool.name(), "error names another format: {e}");

@@ -96,7 +96,7 @@ impl Config {
                         ))
                     })?
                 };
-                SeverityPolicy::from_json(&bytes)
+                asff_parsers::severity_policy(&bytes)
                     .map_err(|e| ConfigError(format!("SEVERITY_POLICY: {e}")))?
             }
         };

@@ -311,6 +311,7 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
                     "malformed report: nothing imported (the answer says where and why)"
                 ),
                 ConvertError::Detect(_) => tracing::error!("unknown report format"),
+                ConvertError::Encoding(_) => tracing::error!("unreadable report encoding"),
             }
             Failure::new(answer.clone(), Retry::Permanent, error_type, e.to_string())
         })?;

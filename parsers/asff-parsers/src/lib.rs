@@ -142,6 +142,21 @@ pub fn tool_names() -> Vec<&'static str> {
     Tool::ALL.iter().map(|t| t.name()).collect()
 }
 
+/// Reads a severity policy file and checks it against the tools compiled in: an override
+/// naming a tool that is not one (`dependancy-check`) is refused, naming the entry, rather
+/// than silently matching nothing. The CLI and the Lambda read policies through this.
+pub fn severity_policy(
+    bytes: &[u8],
+) -> Result<asff_core::SeverityPolicy, asff_core::policy::PolicyError> {
+    let policy = asff_core::SeverityPolicy::from_json(bytes)?;
+    let aliases: Vec<(&str, &str)> = Tool::ALL
+        .iter()
+        .flat_map(|t| t.aliases().iter().map(move |a| (*a, t.name())))
+        .collect();
+    policy.check_tools(&tool_names(), &aliases)?;
+    Ok(policy)
+}
+
 /// A report whose format cannot be told.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DetectError {
@@ -157,9 +172,13 @@ pub enum DetectError {
     },
 }
 
-/// Tells the tool from the content of a report.
+/// Tells the tool from the content of a report (decoded first when it is UTF-16, UTF-32 or
+/// declares another encoding, see [`asff_core::encoding`]).
 pub fn detect(bytes: &[u8]) -> Result<Tool, DetectError> {
-    let s = sniff(bytes);
+    let s = match asff_core::encoding::decode(bytes) {
+        Ok(d) => sniff(d.bytes()),
+        Err(_) => sniff(bytes),
+    };
     detect_sniffed(&s)
 }
 
@@ -185,6 +204,9 @@ pub enum ConvertError {
     Detect(#[from] DetectError),
     #[error(transparent)]
     Report(#[from] ReportError),
+    /// A report in an encoding that cannot be read (see [`asff_core::encoding`]).
+    #[error(transparent)]
+    Encoding(#[from] asff_core::encoding::EncodingError),
 }
 
 /// A converted report.
@@ -239,8 +261,56 @@ pub fn convert_with(
 
 /// [`convert_with`] with resource limits: a report over `limits.max_report_bytes` is refused
 /// (after detection, which streams over the bytes, so that the error names the format).
+///
+/// A report in UTF-16 or UTF-32 (with a byte order mark), or an XML report in the encoding its
+/// declaration names, is decoded first ([`asff_core::encoding`]); error positions are those of
+/// the original bytes.
 pub fn convert_limited(
     bytes: &[u8],
+    tool: Option<Tool>,
+    ctx: &Context,
+    options: &Options,
+    limits: &Limits,
+) -> Result<Conversion, ConvertError> {
+    let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    if size > limits.max_report_bytes {
+        // named by the tool given or detected (detection streams over the bytes)
+        return Err(too_large(tool.or_else(|| detect(bytes).ok()), size, limits));
+    }
+    let decoded = match asff_core::encoding::decode(bytes) {
+        Ok(d) => d,
+        // the error names the format when it is given or can be told from the bytes as they are
+        Err(e) => {
+            return Err(match tool.or_else(|| detect(bytes).ok()) {
+                Some(t) => ReportError::document(t.name(), e.to_string()).into(),
+                None => e.into(),
+            })
+        }
+    };
+    if !decoded.is_original() {
+        tracing::debug!(encoding = decoded.encoding(), "decoded the report");
+    }
+    convert_decoded(decoded.bytes(), size, tool, ctx, options, limits).map_err(|e| match e {
+        ConvertError::Report(r) => ConvertError::Report(decoded.locate(r)),
+        e => e,
+    })
+}
+
+fn too_large(tool: Option<Tool>, size: u64, limits: &Limits) -> ConvertError {
+    ReportError::document(
+        tool.map_or("report", Tool::name),
+        format!(
+            "the report is {size} bytes, over the limit of {} bytes (max report size)",
+            limits.max_report_bytes
+        ),
+    )
+    .into()
+}
+
+/// [`convert_limited`] on the decoded text; `size` is the original's.
+fn convert_decoded(
+    bytes: &[u8],
+    size: u64,
     tool: Option<Tool>,
     ctx: &Context,
     options: &Options,
@@ -250,17 +320,7 @@ pub fn convert_limited(
         Some(t) => t,
         None => detect(bytes)?,
     };
-    let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
-    if size > limits.max_report_bytes {
-        return Err(ReportError::document(
-            tool.name(),
-            format!(
-                "the report is {size} bytes, over the limit of {} bytes (max report size)",
-                limits.max_report_bytes
-            ),
-        )
-        .into());
-    }
+
     let _span = tracing::debug_span!("convert", tool = tool.name()).entered();
     let output = tool.parse_with(bytes, ctx, options)?;
     check_output(tool, &output)?;

@@ -53,6 +53,7 @@ fn fuzz_regressions_convert_or_fail_cleanly() {
                 common::check(conv.tool, &bytes, &name);
             }
             Err(ConvertError::Detect(e)) => assert_eq!(detected.err(), Some(e), "{name}"),
+            Err(ConvertError::Encoding(e)) => assert!(detected.is_err(), "{name}: {e}"),
             Err(ConvertError::Report(e)) => {
                 assert_eq!(detected.map(|t| t.name()), Ok(e.format), "{name}: {e}")
             }

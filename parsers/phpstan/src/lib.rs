@@ -64,7 +64,7 @@
 mod convert;
 mod model;
 
-use asff_core::report::{parse_json, require_content, Location};
+use asff_core::report::require_content;
 use asff_core::sniff::{json_start, Sniff};
 use asff_core::{Context, ParseOutput, ReportError, ToolInfo};
 
@@ -92,20 +92,10 @@ pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
             format!("no line starts a JSON object: not PHPStan's --error-format=json output (starts with {head:?})"),
         ));
     };
-    let (before, json) = bytes.split_at(start.min(bytes.len()));
-    let skipped_lines = before.iter().filter(|&&b| b == b'\n').count();
-    if skipped_lines > 0 {
-        tracing::debug!(lines = skipped_lines, "skipped lines before the JSON");
+    if start > 0 {
+        tracing::debug!(bytes = start, "skipped lines before the JSON");
     }
-    let report: Report = parse_json(TOOL.name, json).map_err(|mut e| {
-        // line numbers of the input, not of the JSON part
-        if let Location::Json { line, .. } = &mut e.location {
-            if *line > 0 {
-                *line += skipped_lines;
-            }
-        }
-        e
-    })?;
+    let report: Report = asff_core::report::parse_json_at(TOOL.name, bytes, start)?;
     // (the facade logs what the conversion gave)
     convert::convert(&report, ctx)
 }

@@ -97,15 +97,12 @@ pub fn detect(sniff: &Sniff) -> bool {
 pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
     let _span = tracing::debug_span!("parse", format = TOOL.name).entered();
     // The CLI's stdout may carry lines before the JSON.
-    let body = match json_start(bytes) {
-        Some(start) => bytes.get(start..).unwrap_or_default(),
-        None => bytes,
-    };
-    let array = body.first() == Some(&b'[');
+    let start = json_start(bytes).unwrap_or(0);
+    let array = bytes.get(start) == Some(&b'[');
     let projects: Vec<model::Project> = if array {
-        asff_core::report::parse_json(TOOL.name, body)?
+        asff_core::report::parse_json_at(TOOL.name, bytes, start)?
     } else {
-        vec![asff_core::report::parse_json(TOOL.name, body)?]
+        vec![asff_core::report::parse_json_at(TOOL.name, bytes, start)?]
     };
     for (i, p) in projects.iter().enumerate() {
         if !p.looks_like_snyk() {

@@ -71,6 +71,9 @@ pub fn check(tool: Tool, bytes: &[u8], what: &str) -> Outcome {
             Outcome::Refused(e.to_string())
         }
         Err(ConvertError::Detect(e)) => panic!("{tool} {what}: detection with a given tool: {e}"),
+        Err(ConvertError::Encoding(e)) => {
+            panic!("{tool} {what}: an encoding error not named by the given tool: {e}")
+        }
     }
 }
 

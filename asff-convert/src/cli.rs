@@ -9,9 +9,9 @@ use clap::{Parser, ValueEnum};
 
 /// Convert a security scanner's report to AWS Security Finding Format (ASFF) findings.
 ///
-/// stdout carries only data; logs, warnings and summaries go to stderr.
-/// Exit codes: 0 success; 1 the --fail-on gate tripped; 2 usage error or unreadable or
-/// malformed report.
+/// stdout carries only data; logs, warnings and the summary go to stderr.
+/// Exit codes: 0 success; 1 the --fail-on gate tripped; 2 usage error, unreadable or malformed
+/// report, or output not written completely; 3 the report says the scan did not complete.
 #[derive(Debug, Parser)]
 #[command(name = "asff-convert", version, about, long_about = None)]
 pub struct Args {
@@ -80,6 +80,11 @@ pub struct Args {
     /// Exit 1 when any finding is at or above this label.
     #[arg(long, value_name = "LABEL", value_parser = parse_label)]
     pub fail_on: Option<Label>,
+
+    /// Exit 0 instead of 3 when the report says the scan did not complete (a failed scan
+    /// status, internal errors, errored projects, fewer records than announced, …).
+    #[arg(long)]
+    pub allow_incomplete: bool,
 
     /// What to write: a JSON array of findings, BatchImportFindings requests (one per line), or a
     /// summary table for people.

@@ -4,14 +4,19 @@
 //! asff-convert [--format auto|dependency-check|…] --account-id ID --region REGION
 //!              [--partition P] [--repo NAME] [--branch NAME] [--commit SHA] [--build-id ID]
 //!              [--image REF] [--now RFC3339] [--severity-policy FILE] [--min-severity LABEL]
-//!              [--fail-on LABEL] [--emit findings|batches|summary] [-o FILE] [INPUT | -]
+//!              [--fail-on LABEL] [--allow-incomplete] [--emit findings|batches|summary]
+//!              [-o FILE] [INPUT | -]
 //! ```
 //!
-//! Exit codes: 0 success; 1 the `--fail-on` gate tripped; 2 usage error or unreadable or
-//! malformed report. stdout carries only data; logs, warnings and summaries go to stderr.
+//! Exit codes: 0 success; 1 the `--fail-on` gate tripped; 2 usage error, unreadable or
+//! malformed report, or output that could not be written completely; 3 the report says the
+//! scan did not complete (data still written; 1 wins over 3; `--allow-incomplete` makes it 0).
+//! stdout (or `-o`) carries only data; logs, warnings and the summary go to stderr (the summary
+//! is the data with `--emit summary`).
 
 mod cli;
 mod run;
+mod stdout;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -32,21 +37,16 @@ fn main() -> ExitCode {
     let args = cli::Args::parse().with_env_defaults(&cli::ProcessEnv);
     let mut stderr = std::io::stderr().lock();
     let outcome = run::run(&args, &mut std::io::stdin().lock()).and_then(|o| {
-        run::write_data(
-            args.output.as_deref(),
-            &o.data,
-            &mut std::io::stdout().lock(),
-        )?;
+        run::write_data(args.output.as_deref(), &o.data)?;
         Ok(o)
     });
     match outcome {
         Ok(o) => {
             let _ = stderr.write_all(o.notes.as_bytes());
-            ExitCode::from(if o.gate_tripped {
-                run::EXIT_GATE
-            } else {
-                run::EXIT_OK
-            })
+            if let Some(line) = o.incomplete_line(args.allow_incomplete) {
+                let _ = writeln!(stderr, "{line}");
+            }
+            ExitCode::from(o.exit_code(args.allow_incomplete))
         }
         Err(e) => {
             let _ = writeln!(stderr, "error: {}", one_line(&e));

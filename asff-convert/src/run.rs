@@ -15,8 +15,11 @@ use crate::cli::{Args, Emit};
 pub const EXIT_OK: u8 = 0;
 /// Exit code: the `--fail-on` gate tripped.
 pub const EXIT_GATE: u8 = 1;
-/// Exit code: usage error, or an unreadable or malformed report.
+/// Exit code: usage error, an unreadable or malformed report, or output that could not be
+/// written completely.
 pub const EXIT_ERROR: u8 = 2;
+/// Exit code: the report says the scan did not complete (unless `--allow-incomplete`).
+pub const EXIT_INCOMPLETE: u8 = 3;
 
 /// What a successful run produced.
 pub struct Outcome {
@@ -25,6 +28,37 @@ pub struct Outcome {
     /// Lines for stderr: warnings and the summary.
     pub notes: String,
     pub gate_tripped: bool,
+    /// Why the report says the scan did not complete ([`ParseOutput::incomplete`]).
+    pub incomplete: Vec<String>,
+}
+
+impl Outcome {
+    /// The exit code: the gate (1) wins over an incomplete scan (3), which `--allow-incomplete`
+    /// lets pass.
+    pub fn exit_code(&self, allow_incomplete: bool) -> u8 {
+        if self.gate_tripped {
+            EXIT_GATE
+        } else if !self.incomplete.is_empty() && !allow_incomplete {
+            EXIT_INCOMPLETE
+        } else {
+            EXIT_OK
+        }
+    }
+
+    /// The one stderr line that says why the exit code is 3, if it is.
+    pub fn incomplete_line(&self, allow_incomplete: bool) -> Option<String> {
+        if self.incomplete.is_empty() {
+            return None;
+        }
+        let why = self.incomplete.join("; ");
+        Some(if allow_incomplete {
+            format!("incomplete scan allowed (--allow-incomplete): {why}")
+        } else if self.gate_tripped {
+            format!("incomplete scan (the gate's exit code 1 wins): {why}")
+        } else {
+            format!("error: incomplete scan, exit code 3 (--allow-incomplete lets it pass): {why}")
+        })
+    }
 }
 
 /// Builds the context from the arguments (already completed from the environment).
@@ -292,6 +326,7 @@ fn render(args: &Args, ctx: &Context, conv: Conversion) -> Result<Outcome> {
         data,
         notes,
         gate_tripped,
+        incomplete: output.incomplete,
     })
 }
 
@@ -357,30 +392,136 @@ fn summary_table(
     s
 }
 
-/// Writes the data to `-o FILE` (atomically: a temporary file renamed into place) or stdout.
-pub fn write_data(output: Option<&Path>, data: &[u8], stdout: &mut dyn Write) -> Result<()> {
+/// Writes the data to `-o FILE` ([`write_file`]) or stdout ([`write_stdout`]).
+pub fn write_data(output: Option<&Path>, data: &[u8]) -> Result<()> {
     match output {
-        None => {
-            stdout.write_all(data).context("cannot write to stdout")?;
-            stdout.flush().context("cannot write to stdout")?;
+        None => write_stdout(data),
+        Some(path) => write_file(path, data),
+    }
+}
+
+/// Writes to stdout, failing when it is closed or not writable (a read-only fd 1, a full disk,
+/// a closed pipe) rather than dropping the data as `std::io::stdout()` does for a bad fd.
+pub fn write_stdout(data: &[u8]) -> Result<()> {
+    if crate::stdout::was_closed() {
+        bail!("cannot write to stdout: it is closed (`>&-`); redirect it to a file or a pipe, or pass -o FILE");
+    }
+    let mut out = crate::stdout::writer().context("cannot write to stdout")?;
+    out.write_all(data).context("cannot write to stdout")?;
+    out.flush().context("cannot write to stdout")?;
+    Ok(())
+}
+
+/// Writes the data to `path`:
+/// - a regular file, or a path that does not exist, is replaced atomically (a temporary file
+///   beside it, renamed over it), keeping an existing file's mode (and owner, where allowed);
+/// - a symlink is followed and its target written the same way (the link stays a link);
+/// - anything else (a FIFO, a character device, `/dev/stdout`, `/dev/fd/N`) is opened and
+///   written directly, `/dev/stdout` and `/dev/fd/N` appending to what the descriptor is.
+///
+/// A failed write leaves no temporary file behind.
+pub fn write_file(path: &Path, data: &[u8]) -> Result<()> {
+    let what = || format!("cannot write {}", path.display());
+    if is_descriptor_path(path) {
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(path)
+            .with_context(what)?;
+        f.write_all(data).with_context(what)?;
+        return f.flush().with_context(what);
+    }
+    let target = follow_links(path).with_context(what)?;
+    match std::fs::metadata(&target) {
+        Ok(m) if m.is_file() => replace_atomically(&target, data, Some(&m)).with_context(what),
+        Ok(m) if m.is_dir() => bail!("cannot write {}: it is a directory", path.display()),
+        Ok(_) => {
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .open(&target)
+                .with_context(what)?;
+            f.write_all(data).with_context(what)?;
+            f.flush().with_context(what)
         }
-        Some(path) => {
-            let dir = path
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "output".into());
-            let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-            std::fs::write(&tmp, data)
-                .with_context(|| format!("cannot write {}", tmp.display()))?;
-            std::fs::rename(&tmp, path).with_context(|| {
-                let _ = std::fs::remove_file(&tmp);
-                format!("cannot write {}", path.display())
-            })?;
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            replace_atomically(&target, data, None).with_context(what)
+        }
+        Err(e) => Err(e).with_context(what),
+    }
+}
+
+/// `/dev/stdout`, `/dev/stderr`, `/dev/fd/N`, `/proc/self/fd/N`: names of open descriptors,
+/// which must be written, never replaced.
+fn is_descriptor_path(path: &Path) -> bool {
+    let s = path.to_string_lossy();
+    matches!(s.as_ref(), "/dev/stdout" | "/dev/stderr")
+        || s.strip_prefix("/dev/fd/")
+            .or_else(|| s.strip_prefix("/proc/self/fd/"))
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The path a chain of symlinks leads to (which need not exist).
+fn follow_links(path: &Path) -> std::io::Result<std::path::PathBuf> {
+    let mut p = path.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let to = std::fs::read_link(&p)?;
+                p = match p.parent() {
+                    Some(dir) if to.is_relative() => dir.join(to),
+                    _ => to,
+                };
+            }
+            _ => return Ok(p),
         }
     }
-    Ok(())
+    Err(std::io::Error::other("too many levels of symbolic links"))
+}
+
+/// Writes a temporary file beside `target` and renames it over `target`; removes it on failure.
+fn replace_atomically(
+    target: &Path,
+    data: &[u8],
+    existing: Option<&std::fs::Metadata>,
+) -> std::io::Result<()> {
+    let dir = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".into());
+    let (tmp, mut file) = (0..100)
+        .find_map(|i| {
+            let tmp = dir.join(format!(".{name}.{}.{i}.tmp", std::process::id()));
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&tmp)
+            {
+                Ok(f) => Some(Ok((tmp, f))),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => None,
+                Err(e) => Some(Err(e)),
+            }
+        })
+        .unwrap_or_else(|| Err(std::io::Error::other("no free temporary file name")))?;
+    let written = (|| {
+        file.write_all(data)?;
+        if let Some(m) = existing {
+            file.set_permissions(m.permissions())?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::MetadataExt;
+                // as root, keep the owner; otherwise the file is the writer's anyway
+                let _ = std::os::unix::fs::fchown(&file, Some(m.uid()), Some(m.gid()));
+            }
+        }
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&tmp, target)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
 }

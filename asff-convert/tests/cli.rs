@@ -609,7 +609,7 @@ fn previous_run_with_an_incomplete_report_archives_nothing() {
     let mut gone = prev[0].clone();
     gone["Id"] = Value::from(format!("{}-gone", gone["Id"].as_str().unwrap()));
     prev.push(gone);
-    let out = run_with_previous(&prev, &report, &[]);
+    let out = run_with_previous(&prev, &report, &["--allow-incomplete"]);
     let now = findings(&out.stdout);
     assert_eq!(now.len(), n, "no archived record");
     for f in &now {
@@ -633,10 +633,15 @@ fn warnings_reach_stderr_and_the_summary() {
     let report =
         testdata("ecr/ecr-enhanced-old-cli-2.4.1-active-no-enhancedFindings-issue6759.json");
     let out = base().arg(&report).output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "the scan is not known to be complete"
+    );
     assert_eq!(findings(&out.stdout).len(), 0);
     let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(err.matches("NOT known to be clean").count(), 1, "{err}");
+    // the warning, and the exit code's line
+    assert_eq!(err.matches("NOT known to be clean").count(), 2, "{err}");
     assert!(err.contains("warning: "), "{err}");
     let out = base()
         .args(["--emit", "summary"])
@@ -653,8 +658,13 @@ fn warnings_reach_stderr_and_the_summary() {
 #[test]
 fn sonar_url_links_each_finding_back_to_sonarqube() {
     let report = testdata("sonarqube/defectdojo-findings_over_api.json");
+    // (a key twice: the pages may be from different moments, the report is incomplete)
     let out = base()
-        .args(["--sonar-url", "https://sonar.example.com/"])
+        .args([
+            "--sonar-url",
+            "https://sonar.example.com/",
+            "--allow-incomplete",
+        ])
         .arg(&report)
         .output()
         .unwrap();
@@ -721,4 +731,546 @@ fn secrets_are_masked_unless_no_redact() {
     assert!(!text.contains("asff/Redacted"));
     let ids = |v: &[Value]| v.iter().map(|f| f["Id"].clone()).collect::<Vec<_>>();
     assert_eq!(ids(&fs), ids(&findings(&clear.stdout)));
+}
+
+// ---- the gate and output contract: exit codes 0/1/2/3, -o, regions, encodings, policies ----
+
+/// A real testdata report with one change, as a file in `dir`.
+fn changed_report(
+    dir: &tempfile::TempDir,
+    report: &str,
+    change: impl FnOnce(&mut Value),
+) -> String {
+    let mut v: Value = serde_json::from_slice(&std::fs::read(testdata(report)).unwrap()).unwrap();
+    change(&mut v);
+    let path = dir.path().join(
+        std::path::Path::new(report)
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .replace(".json", "-changed.json"),
+    );
+    std::fs::write(&path, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+/// The reports whose scan did not complete, each a real report with one field changed.
+fn incomplete_reports(dir: &tempfile::TempDir) -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "FAILED",
+            changed_report(
+                dir,
+                "ecr/ecr-basic-awscli-v1-example-epoch-timestamps.json",
+                |v| v["imageScanStatus"]["status"] = Value::from("FAILED"),
+            ),
+        ),
+        (
+            "Internal error",
+            changed_report(
+                dir,
+                "phpstan/phpstan-2.1.42-maphapay-backoffice.json",
+                |v| {
+                    v["errors"] = serde_json::json!([
+                    "Internal error: Child process error (exit code 255): PHP Fatal error: Allowed memory size exhausted"
+                ])
+                },
+            ),
+        ),
+        (
+            "not tested",
+            changed_report(dir, "snyk/defectdojo-all-projects_many_vulns.json", |v| {
+                for p in v.as_array_mut().unwrap() {
+                    let path = p["path"].clone();
+                    *p = serde_json::json!({
+                        "ok": false,
+                        "error": "Could not detect supported target files",
+                        "path": path
+                    });
+                }
+            }),
+        ),
+    ]
+}
+
+#[test]
+fn an_incomplete_scan_exits_3_with_its_data_written() {
+    let dir = tempfile::tempdir().unwrap();
+    for (why, report) in incomplete_reports(&dir) {
+        let out = base().arg(&report).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{report}: {err}");
+        // the data is still written
+        let written = findings(&out.stdout);
+        let line: Vec<&str> = err
+            .lines()
+            .filter(|l| l.starts_with("error: incomplete scan"))
+            .collect();
+        assert_eq!(line.len(), 1, "one line says why: {err}");
+        assert!(line[0].contains(why), "{why:?} not in {}", line[0]);
+        assert!(line[0].contains("--allow-incomplete"), "{}", line[0]);
+
+        // --allow-incomplete: 0, the same data
+        let out = base()
+            .arg("--allow-incomplete")
+            .arg(&report)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{report}");
+        assert_eq!(findings(&out.stdout), written);
+        assert!(String::from_utf8_lossy(&out.stderr).contains("incomplete scan allowed"));
+
+        // the gate wins over an incomplete scan: 1 (when it trips), else 3
+        let out = base()
+            .args(["--fail-on", "INFORMATIONAL"])
+            .arg(&report)
+            .output()
+            .unwrap();
+        let expected = if written.is_empty() { 3 } else { 1 };
+        assert_eq!(out.status.code(), Some(expected), "{report}");
+        assert_eq!(findings(&out.stdout), written);
+    }
+    // the ECR report still has its findings: 1 wins over 3
+    let ecr = &incomplete_reports(&dir)[0].1;
+    let out = base().args(["--fail-on", "LOW"]).arg(ecr).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!findings(&out.stdout).is_empty());
+    // and a complete report exits 0
+    let out = base().arg(testdata(DC)).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}
+
+/// Runs the CLI through `sh -c` with a redirection of fd 1 (`>&-`, `1<FILE`, `>/dev/full`).
+fn with_stdout(redirect: &str, report: &str) -> std::process::Output {
+    let bin = assert_cmd::cargo::cargo_bin("asff-convert");
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("exec \"$0\" \"$@\" {redirect}"))
+        .arg(bin)
+        .args([
+            "--account-id",
+            "123456789012",
+            "--region",
+            "eu-west-1",
+            "--repo",
+            "github.com/example/app",
+            "--branch",
+            "main",
+            report,
+        ])
+        .env_clear()
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn output_that_cannot_be_written_exits_2() {
+    let report = testdata(DC);
+    let dir = tempfile::tempdir().unwrap();
+    let ro = dir.path().join("read-only");
+    std::fs::write(&ro, "").unwrap();
+    for (redirect, why) in [
+        (">&-".to_string(), "closed"),
+        (format!("1<{}", ro.display()), "Bad file descriptor"),
+        (">/dev/full".to_string(), "No space left"),
+    ] {
+        let out = with_stdout(&redirect, &report);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{redirect}: {err}");
+        assert!(
+            err.contains("cannot write to stdout") && err.contains(why),
+            "{redirect}: {err}"
+        );
+    }
+    assert_eq!(std::fs::read(&ro).unwrap(), b"", "nothing written");
+    // a pipe whose reader goes away (SIGPIPE is ignored by Rust programs: EPIPE)
+    let bin = assert_cmd::cargo::cargo_bin("asff-convert");
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(r#""$0" "$@" | head -c 1 >/dev/null; exit "${PIPESTATUS:-0}""#)
+        .arg(&bin)
+        .args(["--account-id", "123456789012", "--region", "eu-west-1"])
+        .args(["--repo", "github.com/example/app", "--branch", "main"])
+        .arg(&report)
+        .output()
+        .unwrap();
+    let _ = out;
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(r#""$0" "$@" | head -c 1 >/dev/null; exit "${PIPESTATUS[0]}""#)
+        .arg(&bin)
+        .args(["--account-id", "123456789012", "--region", "eu-west-1"])
+        .args(["--repo", "github.com/example/app", "--branch", "main"])
+        .arg(&report)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "broken pipe: {err}");
+    assert!(err.contains("Broken pipe"), "{err}");
+    // /dev/null is a fine place for the data
+    let out = with_stdout(">/dev/null", &report);
+    assert_eq!(out.status.code(), Some(0));
+}
+
+fn temp_files(dir: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect()
+}
+
+#[test]
+fn dash_o_writes_files_links_fifos_and_devices_as_they_are() {
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+    let dir = tempfile::tempdir().unwrap();
+    let expected = base().arg(testdata(DC)).output().unwrap().stdout;
+    assert!(!expected.is_empty());
+    let run = |target: &std::path::Path| {
+        base()
+            .arg("-o")
+            .arg(target)
+            .arg(testdata(DC))
+            .output()
+            .unwrap()
+    };
+
+    // an existing file keeps its mode
+    let file = dir.path().join("findings.json");
+    std::fs::write(&file, "old").unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = run(&file);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+    assert_eq!(std::fs::read(&file).unwrap(), expected);
+    assert_eq!(
+        std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+
+    // a symlink is followed: the link stays, its target is written
+    let target = dir.path().join("real.json");
+    std::fs::write(&target, "old").unwrap();
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink("real.json", &link).unwrap();
+    assert_eq!(run(&link).status.code(), Some(0));
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(std::fs::read(&target).unwrap(), expected);
+    assert_eq!(
+        std::fs::metadata(&target).unwrap().permissions().mode() & 0o777,
+        0o640
+    );
+    // a dangling one creates its target
+    let dangling = dir.path().join("dangling.json");
+    std::os::unix::fs::symlink("created.json", &dangling).unwrap();
+    assert_eq!(run(&dangling).status.code(), Some(0));
+    assert!(std::fs::symlink_metadata(&dangling)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(
+        std::fs::read(dir.path().join("created.json")).unwrap(),
+        expected
+    );
+
+    // a FIFO is written, not replaced: its reader gets everything
+    let fifo = dir.path().join("fifo");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(fifo).unwrap())
+    };
+    assert_eq!(run(&fifo).status.code(), Some(0));
+    assert_eq!(reader.join().unwrap(), expected);
+    assert!(std::fs::symlink_metadata(&fifo)
+        .unwrap()
+        .file_type()
+        .is_fifo());
+
+    // /dev/stdout is written through (to the pipe of this test), /dev/null stays a device
+    let out = base()
+        .args(["-o", "/dev/stdout"])
+        .arg(testdata(DC))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.stdout, expected);
+    assert_eq!(
+        run(std::path::Path::new("/dev/null")).status.code(),
+        Some(0)
+    );
+    assert!(std::fs::metadata("/dev/null")
+        .unwrap()
+        .file_type()
+        .is_char_device());
+    // /dev/fd/N, here the stdout of a shell redirected into a file that already has a line
+    let appended = dir.path().join("appended.json");
+    std::fs::write(&appended, "first\n").unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("asff-convert");
+    let st = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("exec \"$0\" \"$@\" 3>>\"$APPENDED\"")
+        .arg(&bin)
+        .args(["--account-id", "123456789012", "--region", "eu-west-1"])
+        .args([
+            "--repo",
+            "https://github.com/example/app.git",
+            "--branch",
+            "main",
+        ])
+        .args(["--now", "2024-01-01T00:00:00Z", "-o", "/dev/fd/3"])
+        .arg(testdata(DC))
+        .env_clear()
+        .env("APPENDED", &appended)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    assert_eq!(
+        std::fs::read(&appended).unwrap(),
+        [b"first\n".as_slice(), &expected].concat()
+    );
+
+    // nothing left behind, also when the write fails
+    assert_eq!(temp_files(dir.path()), Vec::<String>::new());
+    let out = run(dir.path());
+    assert_eq!(out.status.code(), Some(2), "a directory");
+    let ro = dir.path().join("ro");
+    std::fs::create_dir(&ro).unwrap();
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let out = run(&ro.join("x.json"));
+    // (root may write anywhere)
+    if out.status.code() == Some(2) {
+        assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write"));
+    }
+    assert_eq!(temp_files(&ro), Vec::<String>::new());
+    assert_eq!(temp_files(dir.path()), Vec::<String>::new());
+}
+
+#[test]
+fn regions_and_partitions_are_checked() {
+    let run = |args: &[&str]| {
+        cmd()
+            .args([
+                "--account-id",
+                "123456789012",
+                "--repo",
+                "github.com/o/r",
+                "--branch",
+                "main",
+            ])
+            .args(args)
+            .arg(testdata(DC))
+            .output()
+            .unwrap()
+    };
+    assert_error(
+        &run(&["--region", "cn-north-1", "--partition", "aws"]),
+        &["aws-cn", "cn-north-1"],
+    );
+    assert_error(
+        &run(&["--region", "us-east-1a"]),
+        &["us-east-1a", "not an AWS region"],
+    );
+    assert_error(&run(&["--region", "mars-north-1"]), &["mars-north-1"]);
+    assert_error(
+        &run(&["--region", "us-east-1", "--partition", "mars"]),
+        &["mars"],
+    );
+    // the partition follows from the region
+    for (region, partition) in [
+        ("cn-north-1", "aws-cn"),
+        ("us-gov-west-1", "aws-us-gov"),
+        ("eusc-de-east-1", "aws-eusc"),
+        ("ap-southeast-7", "aws"),
+    ] {
+        let out = run(&["--region", region]);
+        assert_eq!(out.status.code(), Some(0), "{region}");
+        for f in findings(&out.stdout) {
+            assert!(
+                f["ProductArn"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with(&format!("arn:{partition}:securityhub:{region}:")),
+                "{}",
+                f["ProductArn"]
+            );
+        }
+        let out = run(&["--region", region, "--partition", partition]);
+        assert_eq!(out.status.code(), Some(0), "{region} in {partition}");
+    }
+}
+
+fn utf16le_with_bom(text: &str) -> Vec<u8> {
+    [0xFF, 0xFE]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect()
+}
+
+#[test]
+fn reports_in_utf16_and_declared_xml_encodings_convert() {
+    let dir = tempfile::tempdir().unwrap();
+    // what PowerShell 5's `>` writes: UTF-16 LE with a BOM and CRLF line ends
+    let text = String::from_utf8(std::fs::read(testdata(DC)).unwrap()).unwrap();
+    let ps = dir.path().join("powershell.json");
+    std::fs::write(&ps, utf16le_with_bom(&text.replace('\n', "\r\n"))).unwrap();
+    let expected = base().arg(testdata(DC)).output().unwrap().stdout;
+    let out = base().arg(&ps).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(findings(&out.stdout), findings(&expected));
+    // stdin too
+    let out = base()
+        .write_stdin(std::fs::read(&ps).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(findings(&out.stdout), findings(&expected));
+
+    // a real ZAP XML report with one alert name in Latin-1, declared ISO-8859-1
+    let zap =
+        String::from_utf8(std::fs::read(testdata("zap/defectdojo-0_zap_sample.xml")).unwrap())
+            .unwrap()
+            .replacen(
+                "<?xml version=\"1.0\"?>",
+                "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>",
+                1,
+            )
+            .replacen(
+                "<name>Cookie Without Secure Flag</name>",
+                "<name>Cookie sans drapeau sécurisé</name>",
+                1,
+            );
+    let latin1: Vec<u8> = zap
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).unwrap())
+        .collect();
+    let path = dir.path().join("zap-latin1.xml");
+    std::fs::write(&path, &latin1).unwrap();
+    let out = base().arg(&path).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(findings(&out.stdout).iter().any(|f| f["Title"]
+        .as_str()
+        .unwrap()
+        .contains("Cookie sans drapeau sécurisé")));
+
+    // anything else names the encoding
+    let no_bom: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let out = base().write_stdin(no_bom).output().unwrap();
+    assert_error(&out, &["UTF-16LE without a byte order mark"]);
+    let out = base()
+        .write_stdin(zap.replacen("ISO-8859-1", "EBCDIC-XY", 1).into_bytes())
+        .output()
+        .unwrap();
+    assert_error(&out, &["EBCDIC-XY"]);
+}
+
+#[test]
+fn errors_point_into_the_original_bytes() {
+    // PHPStan's stdout with a note line before the JSON, broken on its third line: the
+    // position counts the note, under --format auto (detection) and with the format given
+    let report =
+        std::fs::read(testdata("phpstan/phpstan-2.1.42-maphapay-backoffice.json")).unwrap();
+    let pretty =
+        serde_json::to_string_pretty(&serde_json::from_slice::<Value>(&report).unwrap()).unwrap();
+    let text = format!("Note: Using configuration file /app/phpstan.neon.\n{pretty}\n");
+    let json_line = 1;
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let broken = json_line + 2;
+    lines[broken] = format!("{} oops", lines[broken]);
+    let bad = lines.join("\n");
+    let line = format!("line {}", broken + 1);
+    let out = base().write_stdin(bad.clone()).output().unwrap();
+    assert_error(&out, &["malformed JSON", &line]);
+    let out = base()
+        .args(["--format", "phpstan"])
+        .write_stdin(bad.clone())
+        .output()
+        .unwrap();
+    assert_error(&out, &["phpstan report", &line]);
+    // in UTF-16 the line is the same
+    let out = base().write_stdin(utf16le_with_bom(&bad)).output().unwrap();
+    assert_error(&out, &["malformed JSON", &line]);
+}
+
+#[test]
+fn a_policy_naming_no_tool_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for (policy, needles) in [
+        (
+            r#"{"version":1,"overrides":[{"tool":"dependancy-check","id":"CVE-2021-44228","label":"CRITICAL"}]}"#,
+            &[
+                "overrides[0]",
+                "dependancy-check",
+                "did you mean \"dependency-check\"",
+            ][..],
+        ),
+        (
+            r#"{"version":1,"overrides":[{"tool":"zap","label":"LOW"},{"tool":"OWASP-Zap","label":"LOW"}]}"#,
+            &["overrides[1]", "OWASP-Zap", "did you mean \"zap\""][..],
+        ),
+        (
+            r#"{"version":1,"overrides":[{"tool":"zap","label":"LOW","severity":"HIGH"}]}"#,
+            &["overrides[0]", "severity"][..],
+        ),
+        (
+            r#"{"version":1,"overrides":[{"id":"CVE-1","label":"SEVERE"}]}"#,
+            &["overrides[0].label", "SEVERE"][..],
+        ),
+    ] {
+        let path = dir.path().join("policy.json");
+        std::fs::write(&path, policy).unwrap();
+        let out = base()
+            .arg("--severity-policy")
+            .arg(&path)
+            .arg(testdata(DC))
+            .output()
+            .unwrap();
+        assert_error(&out, needles);
+    }
+}
+
+#[test]
+fn stdout_and_stderr_are_what_readme_says() {
+    // --emit summary: the summary is the data (stdout), nothing but warnings on stderr
+    let report =
+        testdata("ecr/ecr-enhanced-old-cli-2.4.1-active-no-enhancedFindings-issue6759.json");
+    let out = base()
+        .args(["--emit", "summary", "--allow-incomplete"])
+        .arg(&report)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stdout.contains("SEVERITY") && stdout.contains("WARNINGS"),
+        "{stdout}"
+    );
+    assert!(!stderr.contains("SEVERITY"), "{stderr}");
+    // --emit findings: JSON on stdout, the summary on stderr
+    let out = base().arg(testdata(DC)).output().unwrap();
+    assert!(!findings(&out.stdout).is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("SEVERITY"));
+    // and README says so
+    let readme = std::fs::read_to_string(asff_testkit::root().join("README.md")).unwrap();
+    assert!(
+        readme.contains("`--emit summary` writes the summary to stdout (or `-o`) as the data"),
+        "README"
+    );
 }

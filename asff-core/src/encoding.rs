@@ -395,6 +395,17 @@ impl<'a> Decoded<'a> {
         (start + column.saturating_sub(1)).min(self.text.len())
     }
 
+    /// The column in the original bytes of a 1-based line and byte column of the decoded text
+    /// (lines are the same in every encoding).
+    pub fn original_column(&self, line: usize, column: usize) -> usize {
+        if self.is_original() || line == 0 || column == 0 {
+            return column;
+        }
+        let at = self.original_offset(self.offset_of(line, column));
+        let line_start = self.original_offset(self.offset_of(line, 1));
+        at.saturating_sub(line_start) + 1
+    }
+
     /// The error's position in the original bytes: an XML byte offset translated, a line and
     /// column moved to the original's byte column (lines are the same in every encoding).
     pub fn locate(&self, mut error: ReportError) -> ReportError {
@@ -406,12 +417,8 @@ impl<'a> Decoded<'a> {
                 let decoded = usize::try_from(*offset).unwrap_or(usize::MAX);
                 *offset = u64::try_from(self.original_offset(decoded)).unwrap_or(u64::MAX);
             }
-            Location::Json { line, column, .. } | Location::Text { line, column }
-                if *line > 0 && *column > 0 =>
-            {
-                let at = self.original_offset(self.offset_of(*line, *column));
-                let line_start = self.original_offset(self.offset_of(*line, 1));
-                *column = at.saturating_sub(line_start) + 1;
+            Location::Json { line, column, .. } | Location::Text { line, column } => {
+                *column = self.original_column(*line, *column);
             }
             _ => {}
         }

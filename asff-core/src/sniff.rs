@@ -19,6 +19,13 @@ pub enum Sniff {
         root: String,
         namespace: Option<String>,
     },
+    /// JSON with a syntax error (or truncated) at this line and column of the input (lines
+    /// before the JSON counted).
+    MalformedJson {
+        message: String,
+        line: usize,
+        column: usize,
+    },
     /// Something else, with what was seen.
     Unknown(String),
 }
@@ -46,6 +53,11 @@ impl Sniff {
     pub fn is_object(&self) -> bool {
         matches!(self, Sniff::JsonObject { .. })
     }
+
+    /// Whether nothing could be told: malformed JSON or something else.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Sniff::MalformedJson { .. } | Sniff::Unknown(_))
+    }
 }
 
 impl fmt::Display for Sniff {
@@ -68,6 +80,14 @@ impl fmt::Display for Sniff {
                 namespace: Some(ns),
             } => write!(f, "an XML document <{root} xmlns=\"{ns}\">"),
             Sniff::Xml { root, .. } => write!(f, "an XML document <{root}>"),
+            Sniff::MalformedJson {
+                message,
+                line,
+                column,
+            } => write!(
+                f,
+                "malformed JSON: {message} at line {line} column {column}"
+            ),
             Sniff::Unknown(what) => f.write_str(what),
         }
     }
@@ -145,15 +165,31 @@ pub fn sniff(bytes: &[u8]) -> Sniff {
     if body.first() == Some(&b'<') {
         return sniff_xml(body);
     }
-    let json = json_start(bytes).and_then(|start| bytes.get(start..));
-    let Some(json) = json else {
+    let Some((start, json)) = json_start(bytes).and_then(|s| Some((s, bytes.get(s..)?))) else {
         let head = String::from_utf8_lossy(head(body, 40)).into_owned();
         return Sniff::Unknown(format!("neither JSON nor XML (starts with {head:?})"));
     };
     let mut de = serde_json::Deserializer::from_slice(json);
     match de.deserialize_any(TopVisitor) {
         Ok(s) => s,
-        Err(e) => Sniff::Unknown(format!("malformed JSON: {e}")),
+        Err(e) => {
+            // the position in the input, not in the JSON after skipped lines
+            let before = bytes.get(..start).unwrap_or_default();
+            let mut column = e.column();
+            if e.line() == 1 {
+                column += before.iter().rev().take_while(|&&b| b != b'\n').count();
+            }
+            let message = e.to_string();
+            let message = match message.rfind(" at line ") {
+                Some(i) => message.get(..i).unwrap_or(&message).to_string(),
+                None => message,
+            };
+            Sniff::MalformedJson {
+                message,
+                line: e.line() + before.iter().filter(|&&b| b == b'\n').count(),
+                column,
+            }
+        }
     }
 }
 
@@ -288,6 +324,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn malformed_json_is_located_in_the_input() {
+        let s = sniff(b"Note: Using configuration file x.neon.\nNote: another\n{\"totals\": tru}");
+        assert_eq!(
+            s,
+            Sniff::MalformedJson {
+                message: "expected ident".into(),
+                line: 3,
+                column: 15
+            },
+            "{s}"
+        );
+        assert!(s.is_unknown());
+        assert_eq!(
+            s.to_string(),
+            "malformed JSON: expected ident at line 3 column 15"
+        );
+        match sniff(b"  {\"a\": x}") {
+            Sniff::MalformedJson { line, column, .. } => assert_eq!((line, column), (1, 9)),
+            s => panic!("{s}"),
+        }
+    }
+
+    #[test]
     fn objects_arrays_and_xml() {
         assert_eq!(
             sniff(br#"{"a":{"x":1},"b":[1,2]}"#),
@@ -305,7 +364,7 @@ mod tests {
             }
         );
         assert!(matches!(sniff(b""), Sniff::Unknown(_)));
-        assert!(matches!(sniff(b"{\"a\":"), Sniff::Unknown(_)));
+        assert!(sniff(b"{\"a\":").is_unknown());
         assert!(matches!(sniff(b"hello"), Sniff::Unknown(_)));
     }
 

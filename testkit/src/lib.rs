@@ -14,6 +14,8 @@
     clippy::indexing_slicing
 )]
 
+pub mod moto;
+
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::OnceLock;

@@ -6,11 +6,14 @@ use asff_core::{AwsSecurityFinding, Label};
 use asff_hub::{FailedFinding, Retry};
 use serde::Serialize;
 
-/// Whether the build should fail: a finding at or above `FAIL_ON` was reported.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// Whether the build should fail: a finding at or above `FAIL_ON` was reported (`fail`), or
+/// the report says the scan did not complete (`incomplete`, unless `ALLOW_INCOMPLETE`); `fail`
+/// wins over `incomplete`. The verdicts of `asff-convert`'s exit codes 1 and 3.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Gate {
     Pass,
+    Incomplete,
     Fail,
 }
 
@@ -27,7 +30,7 @@ pub struct ErrorInfo {
 
 /// The answer:
 /// `{"imported":N,"failed":[{"Id","ErrorCode","ErrorMessage"}],"skipped":{reason:N},
-/// "bySeverity":{…},"rawReport":"s3://…","gate":"pass"|"fail", …}`.
+/// "bySeverity":{…},"rawReport":"s3://…","gate":"pass"|"incomplete"|"fail", …}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Answer {
@@ -42,7 +45,8 @@ pub struct Answer {
     pub by_severity: BTreeMap<&'static str, usize>,
     /// Where the raw report was archived.
     pub raw_report: Option<String>,
-    /// `fail` when a finding is at or above `FAIL_ON` (or nothing could be told).
+    /// `fail` when a finding is at or above `FAIL_ON` (or nothing could be told), else
+    /// `incomplete` when the report says the scan did not complete (unless `ALLOW_INCOMPLETE`).
     pub gate: Gate,
     /// The tool, when known.
     pub tool: Option<&'static str>,
@@ -136,8 +140,14 @@ fn extend_capped(to: &mut Vec<String>, from: impl IntoIterator<Item = String>) {
 
 impl Answer {
     /// Counts findings by severity and computes the gate against `fail_on` (`None`: never
-    /// fail).
-    pub fn count(&mut self, findings: &[AwsSecurityFinding], fail_on: Option<Label>) {
+    /// fail); `incomplete`: the report says the scan did not complete (and that is not
+    /// allowed).
+    pub fn count(
+        &mut self,
+        findings: &[AwsSecurityFinding],
+        fail_on: Option<Label>,
+        incomplete: bool,
+    ) {
         self.findings = findings.len();
         let mut worst: Option<Label> = None;
         for f in findings {
@@ -147,6 +157,7 @@ impl Answer {
         }
         self.gate = match (fail_on, worst) {
             (Some(t), Some(w)) if w >= t => Gate::Fail,
+            _ if incomplete => Gate::Incomplete,
             _ => Gate::Pass,
         };
     }
@@ -167,9 +178,7 @@ impl Answer {
             }
             self.raw_reports.push(r);
         }
-        if other.gate == Gate::Fail {
-            self.gate = Gate::Fail;
-        }
+        self.gate = self.gate.max(other.gate);
         if self.tool != other.tool {
             self.tool = self.tool.or(other.tool);
         }
@@ -295,23 +304,41 @@ mod tests {
             finding(Label::Low),
         ];
         let mut a = Answer::default();
-        a.count(&fs, Some(Label::High));
+        a.count(&fs, Some(Label::High), false);
         assert_eq!(a.gate, Gate::Fail);
         assert_eq!(a.by_severity["HIGH"], 1);
         assert_eq!(a.by_severity["CRITICAL"], 0);
-        a.count(&fs, Some(Label::Critical));
+        a.count(&fs, Some(Label::Critical), false);
         assert_eq!(a.gate, Gate::Pass);
-        a.count(&fs, None);
+        a.count(&fs, None, false);
         assert_eq!(a.gate, Gate::Pass);
         let mut empty = Answer::default();
-        empty.count(&[], Some(Label::Informational));
+        empty.count(&[], Some(Label::Informational), false);
         assert_eq!(empty.gate, Gate::Pass);
+        // an incomplete scan: `incomplete`, unless the gate fails anyway (1 wins over 3)
+        let mut a = Answer::default();
+        a.count(&fs, Some(Label::Critical), true);
+        assert_eq!(a.gate, Gate::Incomplete);
+        let mut failed = Answer::default();
+        failed.count(&fs, Some(Label::High), true);
+        assert_eq!(failed.gate, Gate::Fail);
+        // merged answers keep the worst verdict
+        let mut pass = Answer::default();
+        pass.count(&fs, None, false);
+        pass.merge(a.clone());
+        assert_eq!(pass.gate, Gate::Incomplete);
+        pass.merge(failed);
+        assert_eq!(pass.gate, Gate::Fail);
+        assert_eq!(
+            serde_json::to_value(Gate::Incomplete).unwrap(),
+            serde_json::json!("incomplete")
+        );
     }
 
     #[test]
     fn wire_format() {
         let mut a = Answer::default();
-        a.count(&[finding(Label::Critical)], Some(Label::High));
+        a.count(&[finding(Label::Critical)], Some(Label::High), false);
         a.imported = 1;
         a.raw_report = Some("s3://b/raw/x.json".into());
         a.skipped.insert("suppressed".into(), 2);

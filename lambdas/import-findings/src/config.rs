@@ -6,6 +6,7 @@
 //! | `REPORT_KMS_KEY_ID` | KMS key (id, ARN or alias) for SSE-KMS of archived reports | SSE-S3 |
 //! | `SEVERITY_POLICY` | the severity policy: its JSON text (starts with `{`) or the path of a file (e.g. in a layer, `/opt/policy.json`) | none |
 //! | `FAIL_ON` | the gate's threshold: `INFORMATIONAL`, `LOW`, `MEDIUM`, `HIGH`, `CRITICAL`, or `NONE` (never fail) | `HIGH` |
+//! | `ALLOW_INCOMPLETE` | `true`: a report that says the scan did not complete gives `gate: pass` instead of `incomplete` | `false` |
 //! | `INPUT_PREFIX` | where pipelines upload reports for S3 notifications | `incoming/` |
 //! | `IMPORT_CONCURRENCY` | BatchImportFindings requests in flight | `4` |
 //! | `LIFECYCLE` | the finding lifecycle (archive what a report no longer has, keep first-seen times): `on` or `off` | `on` |
@@ -57,6 +58,9 @@ pub struct Config {
     pub policy: SeverityPolicy,
     /// `None`: the gate never fails.
     pub fail_on: Option<Label>,
+    /// `ALLOW_INCOMPLETE`: a report that says the scan did not complete passes the gate
+    /// (`gate: pass` instead of `incomplete`).
+    pub allow_incomplete: bool,
     pub region: String,
     pub input_prefix: String,
     pub concurrency: usize,
@@ -133,6 +137,7 @@ impl Config {
             (_, Some(true)) => Lifecycle::DryRun,
             _ => Lifecycle::On,
         };
+        let allow_incomplete = flag("ALLOW_INCOMPLETE")?.unwrap_or(false);
         let mut input_prefix = get("INPUT_PREFIX").unwrap_or_else(|| "incoming/".into());
         if !input_prefix.ends_with('/') {
             input_prefix.push('/');
@@ -142,6 +147,7 @@ impl Config {
             kms_key_id: get("REPORT_KMS_KEY_ID"),
             policy,
             fail_on,
+            allow_incomplete,
             region,
             input_prefix,
             concurrency,
@@ -232,6 +238,30 @@ mod tests {
         assert_eq!(c.kms_key_id.as_deref(), Some("alias/reports"));
         assert_eq!(c.input_prefix, "in/");
         assert_eq!(c.policy.overrides.len(), 1);
+        assert!(!c.allow_incomplete);
+        let e = cfg(&[
+            ("REPORT_BUCKET", "b"),
+            ("AWS_REGION", "eu-west-1"),
+            (
+                "SEVERITY_POLICY",
+                r#"{"version":1,"overrides":[{"tool":"dependancy-check","label":"LOW"}]}"#,
+            ),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("SEVERITY_POLICY")
+                && e.contains("overrides[0]")
+                && e.contains("dependancy-check"),
+            "{e}"
+        );
+        let c = cfg(&[
+            ("REPORT_BUCKET", "b"),
+            ("AWS_REGION", "eu-west-1"),
+            ("ALLOW_INCOMPLETE", "true"),
+        ])
+        .unwrap();
+        assert!(c.allow_incomplete);
         assert_eq!(
             cfg(&[
                 ("REPORT_BUCKET", "b"),

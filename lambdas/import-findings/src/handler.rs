@@ -323,7 +323,11 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
             answer.warnings.splice(0..0, first);
             answer.scope = Some(r.origin);
         }
-        answer.count(&conv.output.findings, self.config.fail_on);
+        answer.count(
+            &conv.output.findings,
+            self.config.fail_on,
+            !conv.output.incomplete.is_empty() && !self.config.allow_incomplete,
+        );
         tracing::info!(
             findings = conv.output.findings.len(),
             skipped = conv.output.skipped.len(),

@@ -62,9 +62,21 @@ async fn codebuild_report(report_type: Option<&str>, tool: asff_parsers::Tool, f
         "{file}: bySeverity"
     );
     let worst = hub_labels["CRITICAL"] + hub_labels["HIGH"] > 0;
+    // a report the parser marks incomplete (a SonarQube key twice: pages from different moments)
+    let incomplete = !asff_parsers::convert(&report, Some(tool), &asff_testkit::context())
+        .unwrap()
+        .output
+        .incomplete
+        .is_empty();
     assert_eq!(
         answer.gate,
-        if worst { Gate::Fail } else { Gate::Pass },
+        if worst {
+            Gate::Fail
+        } else if incomplete {
+            Gate::Incomplete
+        } else {
+            Gate::Pass
+        },
         "{file}: FAIL_ON defaults to HIGH"
     );
     assert_eq!(
@@ -630,4 +642,47 @@ async fn an_invalid_payload_is_a_permanent_error() {
         .unwrap_err();
     assert_eq!(f.error_type(), "Permanent.InvalidPayload");
     assert!(env.keys("raw/").await.is_empty());
+}
+
+#[tokio::test]
+async fn a_scan_that_did_not_complete_gives_gate_incomplete() {
+    // a real ECR report with its scan status changed to FAILED (asff-convert's exit code 3)
+    let mut v: serde_json::Value = serde_json::from_slice(&asff_testkit::testdata(
+        "ecr/ecr-basic-awscli-v1-example-epoch-timestamps.json",
+    ))
+    .unwrap();
+    v["imageScanStatus"]["status"] = serde_json::Value::from("FAILED");
+    let report = serde_json::to_vec(&v).unwrap();
+    let env = Env::start().await;
+    let answer = env
+        .handler(env.config(&[("FAIL_ON", "CRITICAL")]))
+        .handle(&payload(Some("ECR"), &report, "b:1"), &inv("r1"))
+        .await
+        .unwrap_or_else(|f| panic!("{f}"));
+    assert_eq!(answer.gate, Gate::Incomplete);
+    assert!(
+        answer.findings > 0 && answer.imported == answer.findings,
+        "still imported"
+    );
+    assert!(
+        answer.warnings.iter().any(|w| w.contains("FAILED")),
+        "{:?}",
+        answer.warnings
+    );
+    let json: serde_json::Value = serde_json::from_str(&answer.to_json()).unwrap();
+    assert_eq!(json["gate"], "incomplete");
+    // the gate wins over it
+    let answer = env
+        .handler(env.config(&[("FAIL_ON", "INFORMATIONAL")]))
+        .handle(&payload(Some("ECR"), &report, "b:2"), &inv("r2"))
+        .await
+        .unwrap_or_else(|f| panic!("{f}"));
+    assert_eq!(answer.gate, Gate::Fail);
+    // ALLOW_INCOMPLETE lets it pass
+    let answer = env
+        .handler(env.config(&[("FAIL_ON", "CRITICAL"), ("ALLOW_INCOMPLETE", "true")]))
+        .handle(&payload(Some("ECR"), &report, "b:3"), &inv("r3"))
+        .await
+        .unwrap_or_else(|f| panic!("{f}"));
+    assert_eq!(answer.gate, Gate::Pass);
 }

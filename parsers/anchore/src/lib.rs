@@ -92,7 +92,7 @@ pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
     if is_enterprise(&s) {
         let report: model::EnterpriseReport = parse_json(TOOL.name, bytes)?;
         convert::enterprise(report, ctx)
-    } else if is_engine(&s) || matches!(s, Sniff::Unknown(_)) {
+    } else if is_engine(&s) || s.is_unknown() {
         // Malformed documents go through the typed parse for an error with a JSON path.
         let report: model::EngineReport = parse_json(TOOL.name, bytes)?;
         convert::engine(report, ctx)

@@ -176,7 +176,18 @@ pub enum DetectError {
 /// declares another encoding, see [`asff_core::encoding`]).
 pub fn detect(bytes: &[u8]) -> Result<Tool, DetectError> {
     let s = match asff_core::encoding::decode(bytes) {
-        Ok(d) => sniff(d.bytes()),
+        Ok(d) => match sniff(d.bytes()) {
+            Sniff::MalformedJson {
+                message,
+                line,
+                column,
+            } => Sniff::MalformedJson {
+                message,
+                line,
+                column: d.original_column(line, column),
+            },
+            s => s,
+        },
         Err(_) => sniff(bytes),
     };
     detect_sniffed(&s)
@@ -290,7 +301,7 @@ pub fn convert_limited(
     if !decoded.is_original() {
         tracing::debug!(encoding = decoded.encoding(), "decoded the report");
     }
-    convert_decoded(decoded.bytes(), size, tool, ctx, options, limits).map_err(|e| match e {
+    convert_decoded(decoded.bytes(), tool, ctx, options).map_err(|e| match e {
         ConvertError::Report(r) => ConvertError::Report(decoded.locate(r)),
         e => e,
     })
@@ -307,14 +318,12 @@ fn too_large(tool: Option<Tool>, size: u64, limits: &Limits) -> ConvertError {
     .into()
 }
 
-/// [`convert_limited`] on the decoded text; `size` is the original's.
+/// [`convert_limited`] on the decoded text.
 fn convert_decoded(
     bytes: &[u8],
-    size: u64,
     tool: Option<Tool>,
     ctx: &Context,
     options: &Options,
-    limits: &Limits,
 ) -> Result<Conversion, ConvertError> {
     let tool = match tool {
         Some(t) => t,

@@ -82,7 +82,7 @@ pub fn detect(sniff: &Sniff) -> bool {
 /// Converts a report.
 pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
     let s = sniff(bytes);
-    if !detect(&s) && !matches!(s, Sniff::Unknown(_)) {
+    if !detect(&s) && !s.is_unknown() {
         return Err(ReportError::at_path(
             TOOL.name,
             "$",

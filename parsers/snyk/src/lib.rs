@@ -89,7 +89,9 @@ pub fn detect(sniff: &Sniff) -> bool {
             || has("dependencyCount")
             || has("uniqueCount")
             || (has("ok") && (has("projectName") || has("org"))));
-    let error = sniff.is_object() && has("ok") && has("error") && !has("vulnerabilities");
+    // `snyk test --json` that failed: an error object, or (`--all-projects`) an array whose
+    // projects all failed
+    let error = has("ok") && has("error") && !has("vulnerabilities");
     project || error
 }
 

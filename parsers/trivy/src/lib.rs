@@ -75,7 +75,7 @@
 //!   `Compliance.Status: FAILED`.
 //! - secrets: Title from `Title` (else `RuleID`) and the file; Types
 //!   `Sensitive Data Identifications/Passwords`; the match and the cause lines go through the
-//!   redaction of [`asff_core::build`], a line Trivy did not mask (no `*`) is not shown, and the
+//!   redaction of [`asff_core::build()`], a line Trivy did not mask (no `*`) is not shown, and the
 //!   code lines around the cause never are: the secret never reaches a finding in the clear.
 //! - resources: for an image, `AwsEcrContainerImage` when it is in an ECR registry, else a
 //!   `Container` with the image name and digest; for code, the code repository and the file as

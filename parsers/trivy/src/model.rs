@@ -99,7 +99,7 @@ pub struct K8sResource {
 /// found in it.
 #[derive(Debug, Default, Deserialize)]
 pub struct TrivyResult {
-    #[serde(rename = "Target", default)]
+    #[serde(rename = "Target", default, deserialize_with = "nullable")]
     pub target: String,
     /// `os-pkgs`, `lang-pkgs`, `config`, `secret`, `license`, `license-file`, `custom`.
     #[serde(rename = "Class", default)]
@@ -120,7 +120,7 @@ pub struct TrivyResult {
 /// `DetectedVulnerability`.
 #[derive(Debug, Default, Deserialize)]
 pub struct Vulnerability {
-    #[serde(rename = "VulnerabilityID", default)]
+    #[serde(rename = "VulnerabilityID", default, deserialize_with = "nullable")]
     pub vulnerability_id: String,
     #[serde(rename = "VendorIDs", default, deserialize_with = "nullable")]
     pub vendor_ids: Vec<String>,

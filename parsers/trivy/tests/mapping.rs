@@ -828,6 +828,9 @@ fn nulls_read_as_empty() {
     let doc = br#"{"SchemaVersion":2,"ArtifactName":".","ArtifactType":"filesystem","Results":[{"Target":"a","Class":"lang-pkgs","Type":"npm","Vulnerabilities":null,"Misconfigurations":null,"Secrets":null,"Licenses":null}],"Metadata":{"RepoTags":null}}"#;
     let out = parse_bytes(doc, &context());
     assert_eq!(out.records, 0);
+    let doc = br#"{"SchemaVersion":2,"ArtifactName":".","ArtifactType":"filesystem","Results":[{"Target":null,"Secrets":[{"RuleID":"r","Match":"k=***","Code":{"Lines":null}}],"Misconfigurations":[{"ID":"X","Status":"FAIL","CauseMetadata":{"Code":{"Lines":null}}}]}]}"#;
+    let out = parse_bytes(doc, &context());
+    assert_eq!(out.findings.len(), 2);
 }
 
 #[test]

@@ -117,8 +117,8 @@ pub mod model;
 pub use convert::{TYPE_AWS, TYPE_SECRET, TYPE_STANDARDS};
 
 use asff_core::report::{parse_json, require_content};
-use asff_core::sniff::{sniff, Sniff};
-use asff_core::{Context, ParseOutput, ReportError, ToolInfo};
+use asff_core::sniff::{json_start, sniff, Sniff};
+use asff_core::{Context, Location, ParseOutput, ReportError, ToolInfo};
 
 /// The tool.
 pub const TOOL: ToolInfo = ToolInfo {
@@ -159,27 +159,37 @@ pub fn detect(sniff: &Sniff) -> bool {
     }
 }
 
-/// Converts a report of any of the three layouts.
+/// Converts a report of any of the three layouts. Lines before the JSON (Trivy's log, when
+/// stderr went into the report too) are skipped; error lines count from the start of the input.
 pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
     let _span = tracing::debug_span!("parse", format = TOOL.name).entered();
     let body = require_content(TOOL.name, bytes)?;
-    // line numbers of errors count from the start of the input, unless a BOM is in the way
-    let json = if bytes.starts_with(b"\xEF\xBB\xBF") {
-        body
-    } else {
-        bytes
+    let Some(start) = json_start(bytes) else {
+        let head = String::from_utf8_lossy(body.get(..40).unwrap_or(body)).into_owned();
+        return Err(ReportError::document(
+            TOOL.name,
+            format!("no line starts a JSON object or array: not Trivy's --format json output (starts with {head:?})"),
+        ));
     };
-    let s = sniff(body);
-    if !detect(&s)
-        && !matches!(s, Sniff::Unknown(_))
-        && !matches!(
-            s,
-            Sniff::JsonArray {
-                first_keys: None,
-                ..
+    let (before, json) = bytes.split_at(start.min(bytes.len()));
+    let skipped_lines = before.iter().filter(|&&b| b == b'\n').count();
+    let located = |mut e: ReportError| {
+        if let Location::Json { line, .. } = &mut e.location {
+            if *line > 0 {
+                *line += skipped_lines;
             }
-        )
-    {
+        }
+        e
+    };
+    let s = sniff(json);
+    let array_of_values = matches!(
+        s,
+        Sniff::JsonArray {
+            first_keys: None,
+            ..
+        }
+    );
+    if !detect(&s) && !matches!(s, Sniff::Unknown(_)) && !array_of_values {
         return Err(ReportError::at_path(
             TOOL.name,
             "$",
@@ -189,11 +199,11 @@ pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
             ),
         ));
     }
-    if body.first() == Some(&b'[') {
-        let results: Vec<model::TrivyResult> = parse_json(TOOL.name, json)?;
+    if json.first() == Some(&b'[') {
+        let results: Vec<model::TrivyResult> = parse_json(TOOL.name, json).map_err(located)?;
         convert::legacy(results, ctx)
     } else {
-        let report: model::Report = parse_json(TOOL.name, json)?;
+        let report: model::Report = parse_json(TOOL.name, json).map_err(located)?;
         convert::report(report, ctx)
     }
 }

@@ -824,6 +824,27 @@ fn bad_input_names_the_place() {
 }
 
 #[test]
+fn log_lines_before_the_json_are_skipped() {
+    let mut input = b"2024-05-06T10:00:00.000Z\tINFO\t[vuln] Vulnerability scanning is enabled\n\
+2024-05-06T10:00:01.000Z\tINFO\tNumber of language-specific files\tnum=1\n"
+        .to_vec();
+    input.extend_from_slice(&testdata(ALPINE));
+    let out = parse_bytes(&input, &context());
+    assert_eq!(ids(&out), ids(&parse(ALPINE, &context())));
+    // errors count the lines of the whole input
+    let mut bad = b"INFO one\nINFO two\n".to_vec();
+    bad.extend_from_slice(b"{\"SchemaVersion\": 2,\n \"Results\": [}\n");
+    let e = asff_trivy::parse(&bad, &context()).unwrap_err();
+    match e.location {
+        Location::Json { line, .. } => assert_eq!(line, 4),
+        other => panic!("{other:?}"),
+    }
+    let e = asff_trivy::parse(b"Trivy v0.50\nno report\n", &context()).unwrap_err();
+    assert_eq!(e.location, Location::Document);
+    assert!(e.message.contains("no line starts a JSON"), "{e}");
+}
+
+#[test]
 fn nulls_read_as_empty() {
     let doc = br#"{"SchemaVersion":2,"ArtifactName":".","ArtifactType":"filesystem","Results":[{"Target":"a","Class":"lang-pkgs","Type":"npm","Vulnerabilities":null,"Misconfigurations":null,"Secrets":null,"Licenses":null}],"Metadata":{"RepoTags":null}}"#;
     let out = parse_bytes(doc, &context());

@@ -45,6 +45,8 @@ struct K8s {
     namespace: Option<String>,
     kind: String,
     name: String,
+    /// The image of a workload, as its OS result's target names it.
+    image: Option<Image>,
 }
 
 impl K8s {
@@ -54,6 +56,7 @@ impl K8s {
             namespace: non_empty(r.namespace.as_deref()).map(str::to_string),
             kind: non_empty(r.kind.as_deref()).unwrap_or("").to_string(),
             name: non_empty(r.name.as_deref()).unwrap_or("").to_string(),
+            image: os_target_image(&r.results).map(|i| Image::from_reference(&i, None)),
         }
     }
 
@@ -131,6 +134,18 @@ impl Place<'_> {
             }
             Subject::Kubernetes(k) => vec![k.resource(ctx, other)],
         }
+    }
+
+    /// The resources of a vulnerability: a workload's image follows the workload.
+    fn vulnerability_resources(&self, file: Option<&str>) -> Vec<Resource> {
+        let mut out = self.resources(file);
+        if let Subject::Kubernetes(K8s { image: Some(i), .. }) = &self.subject {
+            out.push(
+                i.ecr_resource(self.ctx, FieldMap::new())
+                    .unwrap_or_else(|| i.resource(self.ctx, FieldMap::new())),
+            );
+        }
+        out
     }
 
     /// What the identity adds for the subject: the Kubernetes resource.
@@ -733,7 +748,7 @@ fn vulnerability(place: &Place, r: &TrivyResult, v: &model::Vulnerability) -> Dr
         source_url: non_empty(v.primary_url.as_deref()).map(str::to_string),
         product_fields: fields,
         // for code, the lock file as a resource of its own
-        resources: place.resources(
+        resources: place.vulnerability_resources(
             file.filter(|_| matches!(place.subject, Subject::Code { .. }))
                 .map(|f| place.shown_path(f))
                 .as_deref(),
@@ -955,5 +970,82 @@ fn secret(place: &Place, r: &TrivyResult, s: &model::Secret) -> Draft {
         product_fields: fields,
         resources: place.resources(file),
         ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn result(target: &str, class: &str, kind: &str) -> TrivyResult {
+        TrivyResult {
+            target: target.into(),
+            class: Some(class.into()),
+            kind: Some(kind.into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn images_named_by_os_results() {
+        let r = |t: &str, k: &str| os_target_image(&[result(t, "os-pkgs", k)]);
+        assert_eq!(
+            r("registry.example/app:1 (debian 12.5)", "debian").as_deref(),
+            Some("registry.example/app:1")
+        );
+        assert_eq!(
+            r("debian (debian 10.8)", "debian").as_deref(),
+            Some("debian")
+        );
+        // an archive, another family, no OS part
+        assert_eq!(r("images/app.tar.gz (alpine 3.19)", "alpine"), None);
+        assert_eq!(r("app:1 (alpine 3.19)", "debian"), None);
+        assert_eq!(r("package-lock.json", "npm"), None);
+        assert_eq!(os_target_image(&[]), None);
+    }
+
+    #[test]
+    fn kubernetes_keys() {
+        let k = |ns: Option<&str>| K8s {
+            cluster: "c".into(),
+            namespace: ns.map(str::to_string),
+            kind: "Deployment".into(),
+            name: "web".into(),
+            image: None,
+        };
+        assert_eq!(k(Some("shop")).key(), "shop/Deployment/web");
+        assert_eq!(k(None).key(), "Deployment/web");
+        assert_eq!(
+            k(None).scope(),
+            Scope::Cluster {
+                name: "c".into(),
+                namespace: None
+            }
+        );
+    }
+
+    #[test]
+    fn unmasked_lines_are_not_shown() {
+        assert_eq!(masked_line("TOKEN=****"), "TOKEN=****");
+        assert_eq!(masked_line("TOKEN=abc"), UNMASKED);
+    }
+
+    #[test]
+    fn cvss_scores_of_a_source() {
+        let c = model::Cvss {
+            v2_score: Some(5.0),
+            v3_score: Some(11.0),
+            v40_score: Some(6.1),
+            v40_vector: Some("CVSS:4.0/AV:N".into()),
+            ..Default::default()
+        };
+        let s = scores(&c);
+        assert_eq!(
+            s,
+            vec![
+                ("4.0".to_string(), 6.1, Some("CVSS:4.0/AV:N")),
+                ("2.0".to_string(), 5.0, None)
+            ]
+        );
     }
 }

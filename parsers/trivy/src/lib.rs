@@ -79,7 +79,8 @@
 //!   code lines around the cause never are: the secret never reaches a finding in the clear.
 //! - resources: for an image, `AwsEcrContainerImage` when it is in an ECR registry, else a
 //!   `Container` with the image name and digest; for code, the code repository and the file as
-//!   `Other`; for Kubernetes, the resource as `Other` (`k8s:{cluster}/{namespace}/{kind}/{name}`).
+//!   `Other`; for Kubernetes, the resource as `Other` (`k8s:{cluster}/{namespace}/{kind}/{name}`),
+//!   followed for a vulnerability by the workload's image when its OS result names it.
 //!
 //! ```
 //! let report = br#"{

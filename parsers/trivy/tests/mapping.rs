@@ -735,6 +735,24 @@ fn kubernetes_resources_are_part_of_the_identity_and_the_resource() {
     let other = &r.details.as_ref().unwrap().other;
     assert_eq!(other["Kind"], "Deployment");
     assert_eq!(other["Namespace"], "shop");
+    // a vulnerability's resources: the workload, then its image (here in ECR)
+    assert_eq!(f.resources[1].kind, "AwsEcrContainerImage");
+    assert_eq!(
+        f.resources[1].id,
+        "arn:aws:ecr:eu-west-1:123456789012:repository/shop/web"
+    );
+    let misconf = out
+        .findings
+        .iter()
+        .find(|f| f.title.starts_with("KSV001"))
+        .unwrap();
+    assert_eq!(misconf.resources.len(), 1);
+    let out_old = parse(K8S_OLD, &context());
+    assert_eq!(out_old.findings[0].resources[1].kind, "Container");
+    assert_eq!(
+        out_old.findings[0].resources[1].id,
+        "gcr.io/google_samples/gb-redis-follower:v2"
+    );
     // another resource of the same namespace: another finding
     let mut v = value(K8S);
     v["Resources"][0]["Name"] = json!("web2");

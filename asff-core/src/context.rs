@@ -461,6 +461,12 @@ pub enum Scope {
         name: String,
         branch: Option<String>,
     },
+    /// A Kubernetes scanner's findings in one namespace of a cluster (`namespace: None` for
+    /// cluster-wide resources such as nodes and cluster roles), keyed `k8s:{cluster}/{namespace}`.
+    Cluster {
+        name: String,
+        namespace: Option<String>,
+    },
 }
 
 impl Scope {
@@ -487,6 +493,14 @@ impl Scope {
             Scope::CodeBuildProject { name, branch } => {
                 with_branch(format!("codebuild:{name}"), branch)
             }
+            Scope::Cluster {
+                name,
+                namespace: None,
+            } => format!("k8s:{name}"),
+            Scope::Cluster {
+                name,
+                namespace: Some(ns),
+            } => format!("k8s:{name}/{ns}"),
         }
     }
 }
@@ -814,6 +828,18 @@ mod tests {
             }
             .key(),
             "codepipeline:p@main"
+        );
+        let cluster = |ns: Option<&str>| Scope::Cluster {
+            name: "arn:aws:eks:us-east-1:123456789012:cluster/prod".into(),
+            namespace: ns.map(str::to_string),
+        };
+        assert_eq!(
+            cluster(Some("default")).key(),
+            "k8s:arn:aws:eks:us-east-1:123456789012:cluster/prod/default"
+        );
+        assert_eq!(
+            cluster(None).key(),
+            "k8s:arn:aws:eks:us-east-1:123456789012:cluster/prod"
         );
     }
 }

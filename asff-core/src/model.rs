@@ -66,6 +66,15 @@ pub struct AwsSecurityFinding {
 }
 
 impl AwsSecurityFinding {
+    /// Sets `Compliance.Status` (`PASSED`, `WARNING`, `FAILED` or `NOT_AVAILABLE`), the result of
+    /// a configuration check, kept with the other members the model does not type.
+    pub fn set_compliance_status(&mut self, status: &str) {
+        let mut compliance = Map::new();
+        compliance.insert("Status".into(), Value::String(status.to_string()));
+        self.extra
+            .insert("Compliance".into(), Value::Object(compliance));
+    }
+
     /// The severity label, from `FindingProviderFields` first, else the top level.
     pub fn label(&self) -> Option<Label> {
         self.finding_provider_fields

@@ -365,6 +365,27 @@ pub fn require_content<'b>(format: &'static str, bytes: &'b [u8]) -> Result<&'b 
     }
 }
 
+/// A `deserialize_with` helper: `null` read as the type's default (an empty list), for the
+/// collections scanners written in Go emit as `null` when they are empty.
+///
+/// ```
+/// #[derive(serde::Deserialize)]
+/// struct Doc {
+///     #[serde(default, deserialize_with = "asff_core::report::nullable")]
+///     items: Vec<u32>,
+/// }
+/// let d: Doc = serde_json::from_str(r#"{"items": null}"#)?;
+/// assert!(d.items.is_empty());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub fn nullable<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
 /// Parses a typed JSON report: fast, and on failure again with path tracking so the error names
 /// the JSON path.
 pub fn parse_json<'de, T>(format: &'static str, bytes: &'de [u8]) -> Result<T, ReportError>

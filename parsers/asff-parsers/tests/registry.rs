@@ -64,6 +64,7 @@ fn names_and_aliases_are_unique_and_find_their_tool() {
         ("ANCHORE", "anchore"),
         ("SNYK", "snyk"),
         ("ECR", "ecr"),
+        ("TRIVY", "trivy"),
     ] {
         assert!(alias_names().contains(&alias), "{alias}");
         assert_eq!(Tool::from_name(alias).map(Tool::name), Some(name));

@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 
+use asff_core::image::EcrImage;
 use asff_core::model::{
     AwsEcrContainerImageDetails, Cvss, FieldMap, Resource, ResourceDetails, SoftwarePackage,
     Vulnerability, VulnerabilityVendor, YesNo, YesNoPartial,
@@ -56,14 +57,12 @@ impl Image {
     /// AwsEcrContainerImage: `arn:{p}:ecr:{region}:{registry}:repository/{repo}/{digest}`; the
     /// repository's ARN when the digest is unknown.
     fn arn(&self, partition: &str) -> String {
-        let repo = format!(
-            "arn:{partition}:ecr:{}:{}:repository/{}",
-            self.region, self.registry, self.repository
-        );
-        match &self.digest {
-            Some(d) => format!("{repo}/{d}"),
-            None => repo,
+        EcrImage {
+            registry: self.registry.clone(),
+            region: self.region.clone(),
+            repository: self.repository.clone(),
         }
+        .arn(partition, self.digest.as_deref())
     }
 
     /// The image URI with its digest, else its first tag.
@@ -79,17 +78,14 @@ impl Image {
 
 /// Reads `{registry}.dkr.ecr.{region}.{domain}/{repository}[:tag][@digest]`.
 fn parse_ecr_uri(reference: &str) -> Option<Image> {
-    let (host, path) = reference.trim().split_once('/')?;
-    let mut parts = host.splitn(4, '.');
-    let registry = parts.next()?;
-    let (dkr, ecr, rest) = (parts.next()?, parts.next()?, parts.next()?);
-    if dkr != "dkr" || !ecr.starts_with("ecr") || registry.is_empty() {
-        return None;
-    }
-    let region = rest.split('.').next()?.to_string();
-    let repository = asff_core::context::image_repository(path);
+    let EcrImage {
+        registry,
+        region,
+        repository,
+    } = EcrImage::parse(reference)?;
+    let path = reference.trim().split_once('/').map_or("", |(_, p)| p);
     Some(Image {
-        registry: registry.to_string(),
+        registry,
         region,
         repository,
         digest: asff_core::context::image_digest(path),

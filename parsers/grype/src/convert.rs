@@ -14,10 +14,9 @@ use asff_core::{
     build, repository_resource, Context, Draft, Label, ParseOutput, ReportError, Scope,
 };
 
-use crate::image::reference_in_user_input;
 use crate::model::{self, Document, ImageTarget, Match};
 use crate::TOOL;
-use asff_core::image::Image;
+use asff_core::image::{reference_in_input, Image};
 
 /// Grype's fix states.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,7 +86,7 @@ fn image_of(t: &ImageTarget, ctx: &Context, out: &mut ParseOutput) -> Image {
         .find_map(|r| r.split_once('@').map(|(_, d)| d));
     let digest = non_empty(t.manifest_digest.as_deref()).or(repo_digest);
     let reference = non_empty(t.user_input.as_deref())
-        .and_then(reference_in_user_input)
+        .and_then(reference_in_input)
         .or_else(|| t.tags.iter().map(|s| s.trim()).find(|s| !s.is_empty()))
         .or_else(|| {
             t.repo_digests

@@ -58,7 +58,6 @@
 //! ```
 
 mod convert;
-mod image;
 pub mod model;
 
 use asff_core::report::parse_json;

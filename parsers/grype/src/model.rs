@@ -13,7 +13,7 @@ use serde_json::Value;
 pub struct Document {
     pub matches: Vec<Match>,
     /// Matches an ignore rule suppressed (present when rules matched).
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "asff_core::report::nullable")]
     pub ignored_matches: Vec<IgnoredMatch>,
     #[serde(default)]
     pub source: Option<Source>,
@@ -28,7 +28,7 @@ pub struct Document {
 #[serde(rename_all = "camelCase")]
 pub struct Match {
     pub vulnerability: Vulnerability,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "asff_core::report::nullable")]
     pub related_vulnerabilities: Vec<VulnerabilityMetadata>,
     /// An array; Grype before 0.13 (May 2021) wrote one object (`{matcher, searchKey,
     /// matchedOn}`), read as a one-element array.
@@ -65,24 +65,24 @@ pub struct Vulnerability {
     /// `Critical`, `High`, `Medium`, `Low`, `Negligible` or `Unknown`.
     #[serde(default)]
     pub severity: Option<String>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "asff_core::report::nullable")]
     pub urls: Vec<String>,
     #[serde(default)]
     pub description: Option<String>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "asff_core::report::nullable")]
     pub cvss: Vec<Cvss>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "asff_core::report::nullable")]
     pub known_exploited: Vec<KnownExploited>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "asff_core::report::nullable")]
     pub epss: Vec<Epss>,
     #[serde(default)]
     pub fix: Option<Fix>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "asff_core::report::nullable")]
     pub advisories: Vec<Advisory>,
     #[serde(default)]
     pub risk: Option<f64>,
     /// Old Grype (0.7): the links instead of `urls`.
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "asff_core::report::nullable")]
     pub links: Vec<String>,
     /// Old Grype (0.7): the CVSS v2 assessment instead of `cvss[]`.
     #[serde(default, rename = "cvssV2")]
@@ -123,15 +123,15 @@ pub struct VulnerabilityMetadata {
     /// `Critical`, `High`, `Medium`, `Low`, `Negligible` or `Unknown`.
     #[serde(default)]
     pub severity: Option<String>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "asff_core::report::nullable")]
     pub urls: Vec<String>,
     #[serde(default)]
     pub description: Option<String>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "asff_core::report::nullable")]
     pub cvss: Vec<Cvss>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "asff_core::report::nullable")]
     pub known_exploited: Vec<KnownExploited>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "asff_core::report::nullable")]
     pub epss: Vec<Epss>,
 }
 
@@ -194,7 +194,7 @@ pub struct Epss {
 /// The fix: `state` is `fixed`, `not-fixed`, `wont-fix` or `unknown` (or empty in old Grype).
 #[derive(Debug, Clone, Deserialize)]
 pub struct Fix {
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "asff_core::report::nullable")]
     pub versions: Vec<String>,
     #[serde(default)]
     pub state: Option<String>,
@@ -232,13 +232,13 @@ pub struct Artifact {
     /// `deb`, `rpm`, `apk`, `python`, `java-archive`, `npm`, `go-module`, `binary`, …
     #[serde(default, rename = "type")]
     pub kind: Option<String>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "asff_core::report::nullable")]
     pub locations: Vec<Location>,
     #[serde(default)]
     pub language: Option<String>,
     #[serde(default)]
     pub purl: Option<String>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "asff_core::report::nullable")]
     pub upstreams: Vec<Upstream>,
 }
 
@@ -283,9 +283,9 @@ pub struct ImageTarget {
     pub image_id: Option<String>,
     #[serde(default)]
     pub manifest_digest: Option<String>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "asff_core::report::nullable")]
     pub tags: Vec<String>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "asff_core::report::nullable")]
     pub repo_digests: Vec<String>,
     #[serde(default)]
     pub architecture: Option<String>,
@@ -309,15 +309,6 @@ pub struct Descriptor {
     pub name: Option<String>,
     #[serde(default)]
     pub version: Option<String>,
-}
-
-/// `null` as the type's default (an empty list).
-fn nullable<'de, D, T>(d: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de> + Default,
-{
-    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
 /// An array of `T`, one `T` as an object (read as a one-element array), or `null` (empty).

@@ -234,6 +234,26 @@ async fn codebuild_ecr() {
 }
 
 #[tokio::test]
+async fn codebuild_trivy_image() {
+    codebuild_report(
+        Some("TRIVY"),
+        tool("trivy"),
+        "trivy/trivy-golden-alpine-310.json",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn codebuild_trivy_misconfigurations_and_secrets() {
+    codebuild_report(
+        Some("TRIVY"),
+        tool("trivy"),
+        "trivy/defectdojo-misconfigurations_and_secrets.json",
+    )
+    .await;
+}
+
+#[tokio::test]
 async fn codebuild_our_tool_name_grype() {
     codebuild_report(
         Some("grype"),

@@ -117,9 +117,9 @@ pub mod model;
 
 pub use convert::{TYPE_AWS, TYPE_SECRET, TYPE_STANDARDS};
 
-use asff_core::report::{parse_json, require_content};
+use asff_core::report::{parse_json_at, require_content};
 use asff_core::sniff::{json_start, sniff, Sniff};
-use asff_core::{Context, Location, ParseOutput, ReportError, ToolInfo};
+use asff_core::{Context, ParseOutput, ReportError, ToolInfo};
 
 /// The tool.
 pub const TOOL: ToolInfo = ToolInfo {
@@ -172,16 +172,7 @@ pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
             format!("no line starts a JSON object or array: not Trivy's --format json output (starts with {head:?})"),
         ));
     };
-    let (before, json) = bytes.split_at(start.min(bytes.len()));
-    let skipped_lines = before.iter().filter(|&&b| b == b'\n').count();
-    let located = |mut e: ReportError| {
-        if let Location::Json { line, .. } = &mut e.location {
-            if *line > 0 {
-                *line += skipped_lines;
-            }
-        }
-        e
-    };
+    let json = bytes.get(start..).unwrap_or_default();
     let s = sniff(json);
     let array_of_values = matches!(
         s,
@@ -190,7 +181,7 @@ pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
             ..
         }
     );
-    if !detect(&s) && !matches!(s, Sniff::Unknown(_)) && !array_of_values {
+    if !detect(&s) && !s.is_unknown() && !array_of_values {
         return Err(ReportError::at_path(
             TOOL.name,
             "$",
@@ -201,10 +192,10 @@ pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
         ));
     }
     if json.first() == Some(&b'[') {
-        let results: Vec<model::TrivyResult> = parse_json(TOOL.name, json).map_err(located)?;
+        let results: Vec<model::TrivyResult> = parse_json_at(TOOL.name, bytes, start)?;
         convert::legacy(results, ctx)
     } else {
-        let report: model::Report = parse_json(TOOL.name, json).map_err(located)?;
+        let report: model::Report = parse_json_at(TOOL.name, bytes, start)?;
         convert::report(report, ctx)
     }
 }

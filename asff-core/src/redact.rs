@@ -141,6 +141,29 @@ pub fn redact(text: &str) -> (Cow<'_, str>, usize) {
     (Cow::Owned(out), count)
 }
 
+/// `text` with every occurrence of each of `secrets` (values a scanner says are secrets, such
+/// as the match of a secret scanner) masked by [`mask`], and how many were. Blank values are
+/// passed over; longer values are masked first, so a secret inside another is not half-masked.
+pub fn mask_values<'t>(text: &'t str, secrets: &[&str]) -> (Cow<'t, str>, usize) {
+    let mut values: Vec<&str> = secrets
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty() && !is_masked(s))
+        .collect();
+    values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+    values.dedup();
+    let mut out = Cow::Borrowed(text);
+    let mut count = 0;
+    for v in values {
+        let n = out.matches(v).count();
+        if n > 0 {
+            count += n;
+            out = Cow::Owned(out.replace(v, &mask(v)));
+        }
+    }
+    (out, count)
+}
+
 /// Masks the secret-looking values of `text` in place; how many were masked.
 pub fn redact_in_place(text: &mut String) -> usize {
     match redact(text) {
@@ -583,6 +606,22 @@ fn cookies(b: &[u8], start: usize, end: usize) -> Option<Hit> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn known_values_are_masked_everywhere() {
+        let (t, n) = mask_values(
+            "key s3cr3tvalue9 and again s3cr3tvalue9; s3cr3t",
+            &["s3cr3t", " s3cr3tvalue9 ", ""],
+        );
+        assert_eq!(t, "key s3cr**** and again s3cr****; s3cr****");
+        assert_eq!(n, 3);
+        assert_eq!(
+            mask_values("nothing here", &["zzz"]),
+            (Cow::Borrowed("nothing here"), 0)
+        );
+        let (again, n) = mask_values(&t, &["s3cr****"]);
+        assert_eq!((again.as_ref(), n), (t.as_ref(), 0), "masked values stay");
+    }
 
     fn r(s: &str) -> String {
         redact(s).0.into_owned()

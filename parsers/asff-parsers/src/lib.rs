@@ -46,6 +46,7 @@ registry! {
     "snyk" => asff_snyk::Snyk,
     "ecr" => asff_ecr::Ecr,
     "zap" => asff_zap::Zap,
+    "sarif" => asff_sarif::Sarif,
 }
 
 /// A scanner whose reports we convert: one of [`Tool::ALL`], the tools compiled in.

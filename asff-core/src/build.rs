@@ -172,8 +172,19 @@ pub fn build_with_product(
     };
     let original = Some(draft.original_severity.trim().to_string()).filter(|s| !s.is_empty());
 
-    if redacted > 0 {
-        product_fields.insert(REDACTED_FIELD.into(), redacted.to_string());
+    // a parser that masked known secrets itself ([`crate::redact::mask_values`]) counts them
+    // in the same field: the total is shown
+    let masked_before: usize = product_fields
+        .get(REDACTED_FIELD)
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0);
+    if redacted + masked_before > 0 {
+        product_fields.insert(
+            REDACTED_FIELD.into(),
+            (redacted + masked_before).to_string(),
+        );
+    } else {
+        product_fields.remove(REDACTED_FIELD);
     }
     let p = ctx.pipeline();
     product_fields.insert("asff/Tool".into(), tool.name.into());

@@ -951,6 +951,37 @@ mod tests {
         assert_eq!(on.generator_id, off.generator_id);
     }
 
+    #[test]
+    fn build_adds_to_what_a_parser_masked_itself() {
+        let ctx = crate::Context::new("123456789012", "eu-west-1").unwrap();
+        let tool = crate::ToolInfo {
+            name: "t",
+            product_name: "T",
+            company_name: "T",
+        };
+        let scope = crate::Scope::Repository {
+            name: "github.com/o/r".into(),
+            branch: None,
+        };
+        let (snippet, n) = mask_values("key = zq8Xv2Lm9Tr4Wp7K", &["zq8Xv2Lm9Tr4Wp7K"]);
+        let draft = Draft {
+            identity: vec!["generic".into()],
+            title: "password=hunter2secret".into(),
+            types: vec!["Sensitive Data Identifications/Passwords".into()],
+            product_fields: [
+                ("t/Snippet".to_string(), snippet.into_owned()),
+                (REDACTED_FIELD.to_string(), n.to_string()),
+            ]
+            .into(),
+            ..Default::default()
+        };
+        let f = crate::build(&ctx, &tool, &scope, draft.clone()).unwrap();
+        assert_eq!(f.product_fields[REDACTED_FIELD], "2");
+        assert_eq!(f.product_fields["t/Snippet"], "key = zq8X****");
+        let off = crate::build(&ctx.with_redaction(false), &tool, &scope, draft).unwrap();
+        assert_eq!(off.product_fields[REDACTED_FIELD], "1");
+    }
+
     mod properties {
         use super::super::*;
         use proptest::prelude::*;

@@ -123,8 +123,13 @@ pub(crate) fn convert(log: &Log, ctx: &Context) -> Result<ParseOutput, ReportErr
         }
     }
     if repeated > 0 {
+        let (n, are) = if repeated == 1 {
+            ("1 result".to_string(), "is")
+        } else {
+            (format!("{repeated} results"), "are")
+        };
         out.warnings.push(format!(
-            "{repeated} results are equal in identity to an earlier one (same tool and rule, and the same fingerprints, or the same file, logical location and message): told apart by their order in the report (sarif/Occurrence)"
+            "{n} {are} equal in identity to an earlier one (same tool and rule, and the same fingerprints, or the same file, logical location and message): told apart by their order in the report (sarif/Occurrence)"
         ));
     }
     Ok(out)
@@ -586,7 +591,7 @@ fn identity(
 ) -> (Vec<String>, Option<String>) {
     let prints = |m: &std::collections::BTreeMap<String, String>| -> Vec<String> {
         m.iter()
-            .filter(|(_, v)| v.trim() != PLACEHOLDER_FINGERPRINT)
+            .filter(|(_, v)| !v.trim().is_empty() && v.trim() != PLACEHOLDER_FINGERPRINT)
             .map(|(k, v)| format!("{k}={v}"))
             .collect()
     };
@@ -677,7 +682,12 @@ fn draft(ctx: &Context, run: &Run, driver_name: &str, res: &SarifResult) -> Draf
         Vec::new()
     };
     let secret_refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
-    let masked = |s: &str| mask_values(s, &secret_refs).0.into_owned();
+    let masked_count = std::cell::Cell::new(0usize);
+    let masked = |s: &str| {
+        let (text, n) = mask_values(s, &secret_refs);
+        masked_count.set(masked_count.get() + n);
+        text.into_owned()
+    };
 
     let title = rule
         .and_then(|r| r.short_description.as_ref())
@@ -819,6 +829,14 @@ fn draft(ctx: &Context, run: &Run, driver_name: &str, res: &SarifResult) -> Draf
                 *v = masked(v);
             }
         }
+    }
+
+    if masked_count.get() > 0 {
+        // build adds what its own redaction masks
+        pf.insert(
+            asff_core::redact::REDACTED_FIELD.into(),
+            masked_count.get().to_string(),
+        );
     }
 
     let types = vec![match category {

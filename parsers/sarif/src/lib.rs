@@ -34,8 +34,9 @@
 //!   **Never the line, the column or the result's position in the log**: code moved by an edit
 //!   keeps its Ids. The Id shows the rule id. Results equal in identity get an occurrence
 //!   number in report order (`sarif/Occurrence` from the second on), so none is lost, and a
-//!   warning says how many. Semgrep OSS's `matchBasedId/v1` placeholder `requires login` (the
-//!   same on every result) is no fingerprint.
+//!   warning says how many. A fingerprint with an empty value (Gitleaks 8 outside git) or Semgrep
+//!   OSS's `matchBasedId/v1` placeholder `requires login` (the same on every result) is no
+//!   fingerprint.
 //! - **Scope**: the repository ([`Context::code_scope`](asff_core::Context::code_scope)) per tool: GeneratorId
 //!   `sarif/{driver name}/{repository scope}` ([`asff_core::Scope::Producer`]), so a log with
 //!   runs of two tools covers two scopes, and a Semgrep log archives nothing of CodeQL's. Every

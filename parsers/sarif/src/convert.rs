@@ -166,11 +166,16 @@ fn index(i: Option<i64>) -> Option<usize> {
 /// when the result names none (Gitleaks 7) or one the run does not describe.
 fn rule_of<'r>(run: &'r Run, res: &SarifResult) -> Option<&'r Rule> {
     let reference = res.rule.as_ref();
-    let component: Option<&ToolComponent> = match reference
-        .and_then(|r| r.tool_component.as_ref())
-        .and_then(|t| t.index)
+    // the tool component the rule belongs to: an extension by index (or by name), else the driver
+    let component: Option<&ToolComponent> = match reference.and_then(|r| r.tool_component.as_ref())
     {
-        Some(c) => index(Some(c)).and_then(|c| run.tool.extensions.get(c)),
+        Some(t) if t.index.is_some() => index(t.index).and_then(|c| run.tool.extensions.get(c)),
+        Some(t) => match non_empty(t.name.as_deref()) {
+            Some(name) if name != run.tool.driver.name.trim() => {
+                run.tool.extensions.iter().find(|e| e.name.trim() == name)
+            }
+            _ => Some(&run.tool.driver),
+        },
         None => Some(&run.tool.driver),
     };
     let by_index = index(res.rule_index.or(reference.and_then(|r| r.index)))

@@ -140,6 +140,8 @@ fn the_rule_by_index_by_extension_or_by_id() {
             {"rule": {"id": "A", "index": 0}, "message": {"text": "m2"}},
             // into an extension
             {"rule": {"id": "X", "index": 0, "toolComponent": {"index": 0}}, "message": {"text": "m3"}},
+            // into an extension named, not indexed
+            {"rule": {"index": 0, "toolComponent": {"name": "pack"}}, "message": {"text": "m3b"}},
             // by id, in the driver and in an extension
             {"ruleId": "B", "message": {"text": "m4"}},
             {"ruleId": "X", "message": {"text": "m5"}},
@@ -157,6 +159,7 @@ fn the_rule_by_index_by_extension_or_by_id() {
             "Rule B",
             "Rule A",
             "Rule X of the pack",
+            "Rule X of the pack",
             "Rule B",
             "Rule X of the pack",
             "No rule here",
@@ -164,11 +167,11 @@ fn the_rule_by_index_by_extension_or_by_id() {
         ]
     );
     assert!(
-        out.findings[5].id.contains("/result/"),
+        out.findings[6].id.contains("/result/"),
         "{}",
-        out.findings[5].id
+        out.findings[6].id
     );
-    assert_eq!(field(&out.findings[6], "sarif/RuleId"), Some("Z"));
+    assert_eq!(field(&out.findings[7], "sarif/RuleId"), Some("Z"));
 }
 
 #[test]

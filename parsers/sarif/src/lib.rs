@@ -14,7 +14,8 @@
 //!   → `suppressed` (an empty array is no suppression, nor are `underReview` and `rejected`
 //!   ones); `baselineState: "absent"` → `absent from this scan`.
 //! - **Rule** of a result: `ruleIndex` (or `rule.index`) into the driver's rules, or into
-//!   `tool.extensions[rule.toolComponent.index].rules`; else the rule whose `id` is the
+//!   `tool.extensions[rule.toolComponent.index].rules` (or the extension that
+//!   `rule.toolComponent.name` names); else the rule whose `id` is the
 //!   `ruleId` (or `rule.id`); a result may have none (Gitleaks 7).
 //! - **Severity**: `security-severity` of the result's `properties`, else the rule's, as a CVSS
 //!   v3 score 0–10 (number or string; [`asff_core::Label::from_cvss`]) or a word (`critical`, `high`,
@@ -23,7 +24,8 @@
 //!   `note` LOW, `none` INFORMATIONAL (an undefined word MEDIUM). `Severity.Original` says which
 //!   (`security-severity 8.8`, `level error`). A `security-severity` outside 0–10 or an
 //!   unknown word is no score: the level decides. The rule id and the CWEs are the rule ids a
-//!   severity policy may name.
+//!   severity policy may name (`{"tool": "sarif", "id": "CWE-89", …}`); its `original` is the
+//!   whole `Severity.Original` (`level error`).
 //! - **Id**: the run's tool (`driver.name`), the rule id, and the result's `fingerprints`, else
 //!   `partialFingerprints` (all entries, sorted) with the primary location's file (partial
 //!   fingerprints are, by the spec, only part of a result's identity: CodeQL's

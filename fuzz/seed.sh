@@ -20,7 +20,7 @@ seed() { # seed TARGET DIR...
             name="$(printf '%s' "${f#"$root"/testdata/}" | tr '/' '_')"
             cp "$f" "$out/seed-$name"
             n=$((n + 1))
-        done < <(find "$dir" -type f \( -name '*.json' -o -name '*.xml' -o -name '*.txt' \) -print0)
+        done < <(find "$dir" -type f \( -name '*.json' -o -name '*.xml' -o -name '*.txt' -o -name '*.sarif' \) -print0)
     done
     echo "$target: $n seeds" >&2
 }

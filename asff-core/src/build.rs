@@ -109,8 +109,39 @@ pub fn build(
     ctx: &Context,
     tool: &ToolInfo,
     scope: &Scope,
-    mut draft: Draft,
+    draft: Draft,
 ) -> Result<AwsSecurityFinding, FitError> {
+    build_with_product(
+        ctx,
+        tool,
+        scope,
+        draft,
+        tool.product_name,
+        tool.company_name,
+    )
+}
+
+/// [`build`] with the product and company names of this finding instead of the tool's: for
+/// formats that many products write (SARIF names its producer in each run). The context's
+/// override ([`Context::with_product`]) still wins; blank names fall back to the tool's.
+pub fn build_with_product(
+    ctx: &Context,
+    tool: &ToolInfo,
+    scope: &Scope,
+    mut draft: Draft,
+    product_name: &str,
+    company_name: &str,
+) -> Result<AwsSecurityFinding, FitError> {
+    let named = |name: &str, fallback: &'static str| {
+        let name = crate::text::clean(name.trim());
+        if name.is_empty() {
+            fallback.to_string()
+        } else {
+            name
+        }
+    };
+    let product_name = named(product_name, tool.product_name);
+    let company_name = named(company_name, tool.company_name);
     // the Id from the identity as the parser gave it, before anything is masked
     let identity: Vec<&str> = draft.identity.iter().map(String::as_str).collect();
     let id = finding_id(tool.name, scope, &identity);
@@ -141,8 +172,19 @@ pub fn build(
     };
     let original = Some(draft.original_severity.trim().to_string()).filter(|s| !s.is_empty());
 
-    if redacted > 0 {
-        product_fields.insert(REDACTED_FIELD.into(), redacted.to_string());
+    // a parser that masked known secrets itself ([`crate::redact::mask_values`]) counts them
+    // in the same field: the total is shown
+    let masked_before: usize = product_fields
+        .get(REDACTED_FIELD)
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0);
+    if redacted + masked_before > 0 {
+        product_fields.insert(
+            REDACTED_FIELD.into(),
+            (redacted + masked_before).to_string(),
+        );
+    } else {
+        product_fields.remove(REDACTED_FIELD);
     }
     let p = ctx.pipeline();
     product_fields.insert("asff/Tool".into(), tool.name.into());
@@ -209,8 +251,8 @@ pub fn build(
         resources,
         vulnerabilities: draft.vulnerabilities,
         record_state: Some(crate::model::RecordState::Active),
-        product_name: Some(ctx.product_name().unwrap_or(tool.product_name).to_string()),
-        company_name: Some(ctx.company_name().unwrap_or(tool.company_name).to_string()),
+        product_name: Some(ctx.product_name().map_or(product_name, str::to_string)),
+        company_name: Some(ctx.company_name().map_or(company_name, str::to_string)),
         // Security Hub fills the top-level Region itself.
         region: None,
         extra: Default::default(),

@@ -376,7 +376,15 @@ impl Context {
         covered: &std::collections::BTreeSet<String>,
     ) -> Option<ScopeReport> {
         let scope = self.pipeline.scope.as_ref()?;
-        if !covered.contains(&crate::id::generator_id(tool, scope)) {
+        // the code scope itself, or a producer's findings within it (`{tool}/{producer}/{scope}`)
+        let own = crate::id::generator_id(tool, scope);
+        let within = |g: &String| {
+            g.strip_prefix(tool)
+                .and_then(|r| r.strip_prefix('/'))
+                .and_then(|r| r.strip_suffix(scope.key().as_str()))
+                .is_some_and(|producer| producer.len() > 1 && producer.ends_with('/'))
+        };
+        if !covered.contains(&own) && !covered.iter().any(within) {
             return None;
         }
         Some(ScopeReport {
@@ -467,6 +475,10 @@ pub enum Scope {
         name: String,
         namespace: Option<String>,
     },
+    /// The findings of one producer within a scope, for formats that many tools write (a SARIF
+    /// run's tool in a repository): keyed `{producer}/{scope}`, so that each producer's
+    /// findings are a scope of their own and a report of one tool archives none of another's.
+    Producer { producer: String, scope: Box<Scope> },
 }
 
 impl Scope {
@@ -477,9 +489,27 @@ impl Scope {
         }
     }
 
+    /// The findings of `producer` within this scope ([`Scope::Producer`]); control characters
+    /// in the name become U+FFFD.
+    pub fn of_producer(self, producer: &str) -> Scope {
+        Scope::Producer {
+            producer: crate::text::clean(producer.trim()),
+            scope: Box::new(self),
+        }
+    }
+
+    /// The scope itself, or the one a [`Scope::Producer`] is within.
+    pub fn base(&self) -> &Scope {
+        match self {
+            Scope::Producer { scope, .. } => scope.base(),
+            other => other,
+        }
+    }
+
     /// A canonical text form, used in Ids and GeneratorIds.
     pub fn key(&self) -> String {
         match self {
+            Scope::Producer { producer, scope } => format!("{producer}/{}", scope.key()),
             Scope::Repository { name, branch: None } => name.clone(),
             Scope::Repository {
                 name,
@@ -803,6 +833,34 @@ mod tests {
         let image: std::collections::BTreeSet<String> =
             [crate::id::generator_id("grype", &Scope::image("alpine:3"))].into();
         assert_eq!(ctx.scope_report("grype", &image), None);
+        // a producer's findings within the code scope (a SARIF run's tool)
+        let producer: std::collections::BTreeSet<String> = [crate::id::generator_id(
+            "sarif",
+            &scope.clone().of_producer("Bandit"),
+        )]
+        .into();
+        assert!(ctx.scope_report("sarif", &producer).is_some());
+        assert_eq!(ctx.scope_report("phpstan", &producer), None);
+    }
+
+    #[test]
+    fn producer_scopes() {
+        let repo = Scope::Repository {
+            name: "github.com/org/app".into(),
+            branch: Some("main".into()),
+        };
+        let bandit = repo.clone().of_producer(" Bandit ");
+        assert_eq!(bandit.key(), "Bandit/github.com/org/app@main");
+        assert_eq!(
+            crate::id::generator_id("sarif", &bandit),
+            "sarif/Bandit/github.com/org/app@main"
+        );
+        assert_eq!(bandit.base(), &repo);
+        assert_ne!(bandit, repo.clone().of_producer("CodeQL"));
+        assert_eq!(
+            repo.clone().of_producer("a\u{0}b").key(),
+            "a\u{FFFD}b/github.com/org/app@main"
+        );
     }
 
     #[test]

@@ -56,7 +56,7 @@ pub mod text;
 pub mod vuln;
 pub mod xml;
 
-pub use build::{build, repository_resource, Draft, ToolInfo};
+pub use build::{build, build_with_product, repository_resource, Draft, ToolInfo};
 pub use context::{Context, ContextError, Pipeline, PipelineInfo, Scope, ScopeReport};
 pub use fit::FitError;
 pub use model::AwsSecurityFinding;

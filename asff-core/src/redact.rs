@@ -141,6 +141,29 @@ pub fn redact(text: &str) -> (Cow<'_, str>, usize) {
     (Cow::Owned(out), count)
 }
 
+/// `text` with every occurrence of each of `secrets` (values a scanner says are secrets, such
+/// as the match of a secret scanner) masked by [`mask`], and how many were. Blank values are
+/// passed over; longer values are masked first, so a secret inside another is not half-masked.
+pub fn mask_values<'t>(text: &'t str, secrets: &[&str]) -> (Cow<'t, str>, usize) {
+    let mut values: Vec<&str> = secrets
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty() && !is_masked(s))
+        .collect();
+    values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+    values.dedup();
+    let mut out = Cow::Borrowed(text);
+    let mut count = 0;
+    for v in values {
+        let n = out.matches(v).count();
+        if n > 0 {
+            count += n;
+            out = Cow::Owned(out.replace(v, &mask(v)));
+        }
+    }
+    (out, count)
+}
+
 /// Masks the secret-looking values of `text` in place; how many were masked.
 pub fn redact_in_place(text: &mut String) -> usize {
     match redact(text) {
@@ -584,6 +607,22 @@ fn cookies(b: &[u8], start: usize, end: usize) -> Option<Hit> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn known_values_are_masked_everywhere() {
+        let (t, n) = mask_values(
+            "key s3cr3tvalue9 and again s3cr3tvalue9; s3cr3t",
+            &["s3cr3t", " s3cr3tvalue9 ", ""],
+        );
+        assert_eq!(t, "key s3cr**** and again s3cr****; s3cr****");
+        assert_eq!(n, 3);
+        assert_eq!(
+            mask_values("nothing here", &["zzz"]),
+            (Cow::Borrowed("nothing here"), 0)
+        );
+        let (again, n) = mask_values(&t, &["s3cr****"]);
+        assert_eq!((again.as_ref(), n), (t.as_ref(), 0), "masked values stay");
+    }
+
     fn r(s: &str) -> String {
         redact(s).0.into_owned()
     }
@@ -910,6 +949,37 @@ mod tests {
         assert!(!off.product_fields.contains_key(REDACTED_FIELD));
         assert_eq!(on.id, off.id);
         assert_eq!(on.generator_id, off.generator_id);
+    }
+
+    #[test]
+    fn build_adds_to_what_a_parser_masked_itself() {
+        let ctx = crate::Context::new("123456789012", "eu-west-1").unwrap();
+        let tool = crate::ToolInfo {
+            name: "t",
+            product_name: "T",
+            company_name: "T",
+        };
+        let scope = crate::Scope::Repository {
+            name: "github.com/o/r".into(),
+            branch: None,
+        };
+        let (snippet, n) = mask_values("key = zq8Xv2Lm9Tr4Wp7K", &["zq8Xv2Lm9Tr4Wp7K"]);
+        let draft = Draft {
+            identity: vec!["generic".into()],
+            title: "password=hunter2secret".into(),
+            types: vec!["Sensitive Data Identifications/Passwords".into()],
+            product_fields: [
+                ("t/Snippet".to_string(), snippet.into_owned()),
+                (REDACTED_FIELD.to_string(), n.to_string()),
+            ]
+            .into(),
+            ..Default::default()
+        };
+        let f = crate::build(&ctx, &tool, &scope, draft.clone()).unwrap();
+        assert_eq!(f.product_fields[REDACTED_FIELD], "2");
+        assert_eq!(f.product_fields["t/Snippet"], "key = zq8X****");
+        let off = crate::build(&ctx.with_redaction(false), &tool, &scope, draft).unwrap();
+        assert_eq!(off.product_fields[REDACTED_FIELD], "1");
     }
 
     mod properties {

@@ -1,7 +1,7 @@
 //! Small text helpers the parsers share.
 //!
 //! ```
-//! use asff_core::text::{clean, non_empty, percent_decode, push_unique};
+//! use asff_core::text::{clean, non_empty, percent_decode, push_unique, uri_path};
 //!
 //! assert_eq!(non_empty(Some("  ")), None);
 //! assert_eq!(non_empty(Some(" a ")), Some("a"));
@@ -11,6 +11,8 @@
 //! push_unique(&mut v, "x");
 //! assert_eq!(v, ["x"]);
 //! assert_eq!(percent_decode("%40scope%2Fname", false), b"@scope/name");
+//! assert_eq!(uri_path("file:///C:/My%20Code/a.c"), "C:/My Code/a.c");
+//! assert_eq!(uri_path("src/a%2Bb.py"), "src/a+b.py");
 //! ```
 
 /// The trimmed text, `None` when there is none.
@@ -84,6 +86,62 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     prev.last().copied().unwrap_or(0)
 }
 
+/// The scheme of a URI (`file`, `https`), `None` for a relative reference (`src/a.c`,
+/// `/tmp/a.c`) and for a Windows drive (`C:/a.c`, whose one letter is no scheme).
+pub fn uri_scheme(uri: &str) -> Option<&str> {
+    let (scheme, _) = uri.trim().split_once(':')?;
+    let mut chars = scheme.chars();
+    let first = chars.next()?;
+    (first.is_ascii_alphabetic()
+        && scheme.len() > 1
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+    .then_some(scheme)
+}
+
+/// The file path a URI names, for showing and identifying files: a `file:` URI without its
+/// scheme and empty or `localhost` authority (`file:///tmp/a.py` → `/tmp/a.py`; another host
+/// stays as `//host/path`), a Windows drive without the slash before it (`/C:/a.c` → `C:/a.c`),
+/// `%XX` escapes decoded. A relative reference is decoded as it is; a URI of another scheme
+/// (`https://…`) is returned unchanged.
+pub fn uri_path(uri: &str) -> String {
+    let uri = uri.trim();
+    let path = match uri_scheme(uri) {
+        Some(s) if s.eq_ignore_ascii_case("file") => {
+            let rest = uri.get(s.len() + 1..).unwrap_or_default();
+            match rest.strip_prefix("//") {
+                Some(after) => {
+                    let (host, path) = match after.find('/') {
+                        Some(i) => (
+                            after.get(..i).unwrap_or_default(),
+                            after.get(i..).unwrap_or_default(),
+                        ),
+                        None => (after, ""),
+                    };
+                    if host.is_empty() || host.eq_ignore_ascii_case("localhost") {
+                        path.to_string()
+                    } else {
+                        format!("//{host}{path}")
+                    }
+                }
+                None => rest.to_string(),
+            }
+        }
+        Some(_) => return uri.to_string(),
+        None => uri.to_string(),
+    };
+    let decoded = String::from_utf8_lossy(&percent_decode(&path, false)).into_owned();
+    let b = decoded.as_bytes();
+    let drive = b.first() == Some(&b'/')
+        && b.get(1).is_some_and(u8::is_ascii_alphabetic)
+        && b.get(2) == Some(&b':')
+        && matches!(b.get(3), None | Some(b'/'));
+    if drive {
+        decoded.get(1..).unwrap_or_default().to_string()
+    } else {
+        decoded
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,6 +154,33 @@ mod tests {
         assert_eq!(edit_distance("dependancy-check", "dependency-check"), 1);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("zap", "zap"), 0);
+    }
+
+    #[test]
+    fn uri_paths() {
+        assert_eq!(
+            uri_path("file:///tmp/vulnapp/app/server.py"),
+            "/tmp/vulnapp/app/server.py"
+        );
+        assert_eq!(uri_path("file://localhost/tmp/a.py"), "/tmp/a.py");
+        assert_eq!(uri_path("FILE:/tmp/a.py"), "/tmp/a.py");
+        assert_eq!(
+            uri_path("file://build.example.com/work/a.c"),
+            "//build.example.com/work/a.c"
+        );
+        assert_eq!(uri_path("file:///C:/code/file1.c"), "C:/code/file1.c");
+        assert_eq!(uri_path(" src/My%20File.java "), "src/My File.java");
+        assert_eq!(uri_path("/tmp/x.py"), "/tmp/x.py");
+        assert_eq!(uri_path("C:/x.c"), "C:/x.c");
+        assert_eq!(
+            uri_path("https://example.com/a%20b"),
+            "https://example.com/a%20b"
+        );
+        assert_eq!(uri_path("file:"), "");
+        assert_eq!(uri_scheme("C:/x"), None);
+        assert_eq!(uri_scheme("src/a:b"), None);
+        assert_eq!(uri_scheme("file:///x"), Some("file"));
+        assert_eq!(uri_scheme("é:x"), None);
     }
 
     #[test]

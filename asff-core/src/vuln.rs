@@ -11,6 +11,7 @@
 //! assert_eq!(Severity::parse(Some("Unknown")).label(Some(9.8)), Label::Critical);
 //! assert_eq!(Severity::parse(Some("UNTRIAGED")).label(None), Label::Informational);
 //! assert_eq!(Severity::parse(Some("Negligible")).label(Some(9.8)), Label::Informational);
+//! assert_eq!(asff_core::vuln::cwe_id("external/cwe/cwe-079").as_deref(), Some("CWE-79"));
 //! ```
 
 use crate::severity::{unrated_label, Label};
@@ -37,6 +38,32 @@ pub fn vulnerability_type(id: &str) -> &'static str {
     } else {
         TYPE_VULNERABILITY
     }
+}
+
+/// The CWE id a tag or reference names, as `CWE-<n>`: `CWE-79`, `cwe-79`, `cwe:79`,
+/// `external/cwe/cwe-79` (CodeQL, Bandit), `CWE-328: Use of Weak Hash` (Semgrep). `None` for
+/// anything else, such as the bare `cwe` tag or `cwe-79x`.
+pub fn cwe_id(tag: &str) -> Option<String> {
+    let t = tag.trim();
+    let t = t
+        .get(..13)
+        .filter(|p| p.eq_ignore_ascii_case("external/cwe/"))
+        .and_then(|_| t.get(13..))
+        .unwrap_or(t);
+    let rest = t
+        .get(..4)
+        .filter(|p| {
+            p.get(..3).is_some_and(|c| c.eq_ignore_ascii_case("cwe"))
+                && matches!(p.get(3..), Some("-" | ":" | "_"))
+        })
+        .and_then(|_| t.get(4..))?;
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let after = rest.get(digits..).unwrap_or_default();
+    if digits == 0 || after.starts_with(|c: char| c.is_alphanumeric()) {
+        return None;
+    }
+    let n: u64 = rest.get(..digits)?.parse().ok()?;
+    Some(format!("CWE-{n}"))
 }
 
 /// A package or image scanner's severity word (Grype, Anchore, ECR, Snyk, …), any case.
@@ -143,6 +170,25 @@ mod tests {
             Label::Low,
             "a rating wins"
         );
+    }
+
+    #[test]
+    fn cwe_ids() {
+        for (tag, want) in [
+            ("external/cwe/cwe-78", Some("CWE-78")),
+            ("External/CWE/CWE-079", Some("CWE-79")),
+            ("CWE-79", Some("CWE-79")),
+            ("cwe:327", Some("CWE-327")),
+            ("CWE-328: Use of Weak Hash", Some("CWE-328")),
+            ("cwe", None),
+            ("cwe-", None),
+            ("cwe-79x", None),
+            ("security", None),
+            ("external/cwe/", None),
+            ("é", None),
+        ] {
+            assert_eq!(cwe_id(tag).as_deref(), want, "{tag}");
+        }
     }
 
     #[test]

@@ -47,6 +47,7 @@ registry! {
     "ecr" => asff_ecr::Ecr,
     "zap" => asff_zap::Zap,
     "trivy" => asff_trivy::Trivy,
+    "sarif" => asff_sarif::Sarif,
 }
 
 /// A scanner whose reports we convert: one of [`Tool::ALL`], the tools compiled in.

@@ -10,7 +10,7 @@ fn every_testdata_report_is_detected_as_its_own_tool() {
     let ctx = asff_testkit::context();
     let mut checked = 0;
     for tool in Tool::ALL {
-        let files = asff_testkit::testdata_files(tool.name(), &["json", "xml", "txt"]);
+        let files = asff_testkit::testdata_files(tool.name(), &["json", "xml", "txt", "sarif"]);
         for file in files {
             let bytes = asff_testkit::testdata(&file);
             let explicit = match tool.parse(&bytes, &ctx) {

@@ -8,9 +8,10 @@ use asff_core::ParseOutput;
 use asff_parsers::{convert, ConvertError, Tool};
 use serde_json::Value;
 
-/// The real and hand-written JSON reports of a tool, from `testdata/<tool>/`: (path, bytes).
+/// The real and hand-written JSON reports of a tool, from `testdata/<tool>/` (SARIF logs,
+/// `.sarif`, are JSON too): (path, bytes).
 pub fn json_reports(tool: Tool) -> Vec<(String, Vec<u8>)> {
-    reports(tool, "json")
+    reports(tool, &["json", "sarif"])
         .into_iter()
         .filter(|(_, b)| serde_json::from_slice::<Value>(b).is_ok())
         .collect()
@@ -18,11 +19,11 @@ pub fn json_reports(tool: Tool) -> Vec<(String, Vec<u8>)> {
 
 /// The XML reports of a tool, from `testdata/<tool>/`.
 pub fn xml_reports(tool: Tool) -> Vec<(String, Vec<u8>)> {
-    reports(tool, "xml")
+    reports(tool, &["xml"])
 }
 
-fn reports(tool: Tool, ext: &str) -> Vec<(String, Vec<u8>)> {
-    asff_testkit::testdata_files(tool.name(), &[ext])
+fn reports(tool: Tool, extensions: &[&str]) -> Vec<(String, Vec<u8>)> {
+    asff_testkit::testdata_files(tool.name(), extensions)
         .into_iter()
         .filter(|p| {
             !p.rsplit('/')

@@ -254,6 +254,26 @@ async fn codebuild_trivy_misconfigurations_and_secrets() {
 }
 
 #[tokio::test]
+async fn codebuild_sarif_codeql() {
+    codebuild_report(
+        Some("SARIF"),
+        tool("sarif"),
+        "sarif/defectdojo-codeQL-output.sarif",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn codebuild_sarif_gitleaks_secrets() {
+    codebuild_report(
+        Some("SARIF"),
+        tool("sarif"),
+        "sarif/defectdojo-gitleaks_7.5.0.sarif",
+    )
+    .await;
+}
+
+#[tokio::test]
 async fn codebuild_our_tool_name_grype() {
     codebuild_report(
         Some("grype"),

@@ -26,6 +26,7 @@
 use std::fmt;
 
 use asff_core::scanner::{ScanOptions, Scanner};
+use asff_core::encoding::Decoded;
 use asff_core::sniff::{sniff, Sniff};
 use asff_core::{Context, ParseOutput, ReportError, ToolInfo};
 
@@ -177,20 +178,25 @@ pub enum DetectError {
 /// Tells the tool from the content of a report (decoded first when it is UTF-16, UTF-32 or
 /// declares another encoding, see [`asff_core::encoding`]).
 pub fn detect(bytes: &[u8]) -> Result<Tool, DetectError> {
-    let s = match asff_core::encoding::decode(bytes) {
-        Ok(d) => match sniff(d.bytes()) {
-            Sniff::MalformedJson {
-                message,
-                line,
-                column,
-            } => Sniff::MalformedJson {
-                message,
-                line,
-                column: d.original_column(line, column),
-            },
-            s => s,
+    match asff_core::encoding::decode(bytes) {
+        Ok(d) => detect_decoded(&d),
+        Err(_) => detect_sniffed(&sniff(bytes)),
+    }
+}
+
+/// [`detect`] on a report already decoded, with a malformed JSON's column in the original.
+fn detect_decoded(d: &Decoded<'_>) -> Result<Tool, DetectError> {
+    let s = match sniff(d.bytes()) {
+        Sniff::MalformedJson {
+            message,
+            line,
+            column,
+        } => Sniff::MalformedJson {
+            message,
+            line,
+            column: d.original_column(line, column),
         },
-        Err(_) => sniff(bytes),
+        s => s,
     };
     detect_sniffed(&s)
 }
@@ -303,7 +309,7 @@ pub fn convert_limited(
     if !decoded.is_original() {
         tracing::debug!(encoding = decoded.encoding(), "decoded the report");
     }
-    convert_decoded(decoded.bytes(), tool, ctx, options).map_err(|e| match e {
+    convert_decoded(&decoded, tool, ctx, options).map_err(|e| match e {
         ConvertError::Report(r) => ConvertError::Report(decoded.locate(r)),
         e => e,
     })
@@ -320,17 +326,18 @@ fn too_large(tool: Option<Tool>, size: u64, limits: &Limits) -> ConvertError {
     .into()
 }
 
-/// [`convert_limited`] on the decoded text.
+/// [`convert_limited`] on the decoded text (detected there, not decoded again).
 fn convert_decoded(
-    bytes: &[u8],
+    decoded: &Decoded<'_>,
     tool: Option<Tool>,
     ctx: &Context,
     options: &Options,
 ) -> Result<Conversion, ConvertError> {
     let tool = match tool {
         Some(t) => t,
-        None => detect(bytes)?,
+        None => detect_decoded(decoded)?,
     };
+    let bytes = decoded.bytes();
 
     let _span = tracing::debug_span!("convert", tool = tool.name()).entered();
     let output = tool.parse_with(bytes, ctx, options)?;

@@ -408,18 +408,10 @@ pub fn parse_json_at<'de, T>(
 where
     T: Deserialize<'de>,
 {
-    let (before, json) = bytes.split_at(start.min(bytes.len()));
+    let json = bytes.get(start..).unwrap_or_default();
     parse_json(format, json).map_err(|mut e| {
         if let Location::Json { line, column, .. } = &mut e.location {
-            if *line > 0 {
-                let skipped = before.iter().filter(|&&b| b == b'\n').count();
-                if *line == 1 {
-                    // the JSON's first line starts after what precedes it on its line
-                    let on_line = before.iter().rev().take_while(|&&b| b != b'\n').count();
-                    *column += on_line;
-                }
-                *line += skipped;
-            }
+            (*line, *column) = crate::sniff::position_in_input(bytes, start, *line, *column);
         }
         e
     })

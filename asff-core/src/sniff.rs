@@ -156,6 +156,25 @@ pub fn json_start(bytes: &[u8]) -> Option<usize> {
     }
 }
 
+/// A 1-based line and column of the JSON that starts at `start` in `bytes` (after skipped
+/// lines, see [`json_start`]) as the line and column of `bytes` (line 0 stays 0: no position).
+pub fn position_in_input(bytes: &[u8], start: usize, line: usize, column: usize) -> (usize, usize) {
+    if line == 0 {
+        return (line, column);
+    }
+    let before = bytes.get(..start).unwrap_or(bytes);
+    let column = if line == 1 {
+        // the JSON's first line starts after what precedes it on its line
+        column + before.iter().rev().take_while(|&&b| b != b'\n').count()
+    } else {
+        column
+    };
+    (
+        line + before.iter().filter(|&&b| b == b'\n').count(),
+        column,
+    )
+}
+
 /// Looks at a report.
 pub fn sniff(bytes: &[u8]) -> Sniff {
     let body = trim_start(bytes);
@@ -173,12 +192,7 @@ pub fn sniff(bytes: &[u8]) -> Sniff {
     match de.deserialize_any(TopVisitor) {
         Ok(s) => s,
         Err(e) => {
-            // the position in the input, not in the JSON after skipped lines
-            let before = bytes.get(..start).unwrap_or_default();
-            let mut column = e.column();
-            if e.line() == 1 {
-                column += before.iter().rev().take_while(|&&b| b != b'\n').count();
-            }
+            let (line, column) = position_in_input(bytes, start, e.line(), e.column());
             let message = e.to_string();
             let message = match message.rfind(" at line ") {
                 Some(i) => message.get(..i).unwrap_or(&message).to_string(),
@@ -186,7 +200,7 @@ pub fn sniff(bytes: &[u8]) -> Sniff {
             };
             Sniff::MalformedJson {
                 message,
-                line: e.line() + before.iter().filter(|&&b| b == b'\n').count(),
+                line,
                 column,
             }
         }

@@ -25,8 +25,8 @@
 
 use std::fmt;
 
-use asff_core::scanner::{ScanOptions, Scanner};
 use asff_core::encoding::Decoded;
+use asff_core::scanner::{ScanOptions, Scanner};
 use asff_core::sniff::{sniff, Sniff};
 use asff_core::{Context, ParseOutput, ReportError, ToolInfo};
 

@@ -423,30 +423,27 @@ pub fn write_stdout(data: &[u8]) -> Result<()> {
 pub fn write_file(path: &Path, data: &[u8]) -> Result<()> {
     let what = || format!("cannot write {}", path.display());
     if is_descriptor_path(path) {
-        let mut f = std::fs::OpenOptions::new()
-            .append(true)
-            .open(path)
-            .with_context(what)?;
-        f.write_all(data).with_context(what)?;
-        return f.flush().with_context(what);
+        return write_directly(path, data, std::fs::OpenOptions::new().append(true))
+            .with_context(what);
     }
     let target = follow_links(path).with_context(what)?;
     match std::fs::metadata(&target) {
         Ok(m) if m.is_file() => replace_atomically(&target, data, Some(&m)).with_context(what),
         Ok(m) if m.is_dir() => bail!("cannot write {}: it is a directory", path.display()),
-        Ok(_) => {
-            let mut f = std::fs::OpenOptions::new()
-                .write(true)
-                .open(&target)
-                .with_context(what)?;
-            f.write_all(data).with_context(what)?;
-            f.flush().with_context(what)
-        }
+        Ok(_) => write_directly(&target, data, std::fs::OpenOptions::new().write(true))
+            .with_context(what),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             replace_atomically(&target, data, None).with_context(what)
         }
         Err(e) => Err(e).with_context(what),
     }
+}
+
+/// Opens `path` as `options` say and writes the data into it (no temporary file).
+fn write_directly(path: &Path, data: &[u8], options: &std::fs::OpenOptions) -> std::io::Result<()> {
+    let mut f = options.open(path)?;
+    f.write_all(data)?;
+    f.flush()
 }
 
 /// `/dev/stdout`, `/dev/stderr`, `/dev/fd/N`, `/proc/self/fd/N`: names of open descriptors,

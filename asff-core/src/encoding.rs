@@ -104,7 +104,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, EncodingError> {
                 Some(s) => Cow::Owned(s.into_owned().into_bytes()),
                 None => {
                     return Err(err(
-                        2 + first_bad_utf16(body, big_endian),
+                        2 + first_bad_declared(enc, body),
                         format!(
                             "the byte order mark says {name}, but the text is not valid {name}"
                         ),
@@ -280,16 +280,6 @@ fn decode_utf32(bytes: &[u8], big_endian: bool) -> Result<String, EncodingError>
         ));
     }
     Ok(out)
-}
-
-/// The offset (in `body`) of the first unit where UTF-16 decoding fails.
-fn first_bad_utf16(body: &[u8], big_endian: bool) -> usize {
-    let enc = if big_endian {
-        encoding_rs::UTF_16BE
-    } else {
-        encoding_rs::UTF_16LE
-    };
-    first_bad_declared(enc, body)
 }
 
 /// The offset of the first byte where `enc` fails on `bytes`: how much a decoder consumes

@@ -199,11 +199,17 @@ pub fn build_with_product(
         }
     }
 
-    let resources = if draft.resources.is_empty() {
+    let mut resources = if draft.resources.is_empty() {
         vec![repository_resource(ctx, FieldMap::new())]
     } else {
         draft.resources
     };
+    // resource Ids come from context values and report fields: printable
+    for r in &mut resources {
+        if let std::borrow::Cow::Owned(id) = crate::text::escape_controls(&r.id) {
+            r.id = id;
+        }
+    }
     let title = non_empty(draft.title, || "Untitled finding".to_string());
     let description = non_empty(draft.description, || title.clone());
     let remediation =

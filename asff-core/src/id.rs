@@ -42,9 +42,11 @@ pub fn finding_id(tool: &str, scope: &Scope, identity: &[&str]) -> String {
 }
 
 /// The GeneratorId of a tool's findings in a scope: `{tool}/{scope}`, at most 512 bytes
-/// (a long scope is shortened and made unique with its hash).
+/// (a long scope is shortened and made unique with its hash), control characters written as
+/// `%XX` ([`crate::text::escape_controls`]).
 pub fn generator_id(tool: &str, scope: &Scope) -> String {
-    let full = format!("{tool}/{}", scope.key());
+    // context values may carry control characters; a GeneratorId is shown and filtered on
+    let full = crate::text::escape_controls(&format!("{tool}/{}", scope.key())).into_owned();
     if full.len() <= 512 {
         return full;
     }
@@ -90,7 +92,12 @@ pub fn stable_path(path: &str) -> std::borrow::Cow<'_, str> {
 
 /// The SHA-256 of some text, as lower-case hex.
 pub fn sha256_hex(text: &str) -> String {
-    hex(&Sha256::digest(text.as_bytes()))
+    sha256_hex_bytes(text.as_bytes())
+}
+
+/// The SHA-256 of some bytes, as lower-case hex.
+pub fn sha256_hex_bytes(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
 }
 
 #[cfg(test)]

@@ -142,9 +142,88 @@ pub fn uri_path(uri: &str) -> String {
     }
 }
 
+/// `s` with every control character (newlines, escapes, NUL, …) written as `%XX` (its UTF-8
+/// bytes percent-encoded), for identifiers built from context values (GeneratorId, resource
+/// Ids): printable, and still distinct for distinct inputs in practice.
+pub fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// A message with what it quotes left out: each `"…"` and `` `…` `` span (serde's
+/// `invalid type: string "…"`, `unknown field `…``, a detection's `starts with "…"`) becomes
+/// `"…"` / `` `…` ``, and an unclosed quote hides the rest. For messages that may quote a
+/// report or a payload and go where report contents must not (logs, function errors).
+pub fn without_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(256));
+    let mut open: Option<char> = None;
+    for c in message.chars() {
+        match open {
+            Some(q) if c == q => {
+                out.push('…');
+                out.push(q);
+                open = None;
+            }
+            Some(_) => {}
+            None if c == '"' || c == '`' => {
+                out.push(c);
+                open = Some(c);
+            }
+            None => out.push(c),
+        }
+    }
+    if let Some(q) = open {
+        out.push('…');
+        out.push(q);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn controls_are_escaped() {
+        assert_eq!(escape_controls("github.com/o/app"), "github.com/o/app");
+        assert!(matches!(
+            escape_controls("plain"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(escape_controls("a\nb\u{1b}[0m\0"), "a%0Ab%1B[0m%00");
+        assert_eq!(escape_controls("\u{85}"), "%C2%85");
+        assert_ne!(escape_controls("a\nb"), escape_controls("ab"));
+    }
+
+    #[test]
+    fn quoted_spans_are_left_out() {
+        assert_eq!(
+            without_quoted("invalid type: string \"SECRET\", expected a sequence"),
+            "invalid type: string \"…\", expected a sequence"
+        );
+        assert_eq!(
+            without_quoted("unknown field `DB_PASSWORD=x`, expected one of `a`, `b`"),
+            "unknown field `…`, expected one of `…`, `…`"
+        );
+        assert_eq!(
+            without_quoted("the document starts with \"DB_PASSWORD=hunter2\\nAPI"),
+            "the document starts with \"…\""
+        );
+        assert_eq!(without_quoted("no quotes at line 3"), "no quotes at line 3");
+    }
 
     #[test]
     fn edit_distances() {

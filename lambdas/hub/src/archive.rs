@@ -3,7 +3,7 @@
 //! # Keys
 //!
 //! A raw report is stored under
-//! `raw/{tool}/{repository}/{branch}/{build id}/{timestamp}.{json|xml}` ([`raw_key`]):
+//! `raw/{tool}/{repository}/{branch}/{build id}/{timestamp}-{name}.{json|xml}` ([`raw_key`]):
 //!
 //! - every part is *sanitised*: ASCII letters, digits, `-`, `_` and `.` are kept, every other
 //!   character (`:`, `@`, spaces, non-ASCII, …) becomes `_`; the repository keeps its `/`
@@ -16,7 +16,13 @@
 //!   stay distinct;
 //! - the timestamp is the invocation time in ISO 8601 basic format, UTC, milliseconds:
 //!   `20240102T030405.678Z` (sorts by time, no `:`);
+//! - the name tells the reports of one build apart ([`report_name`]): the input object's
+//!   file name without extension and the first 8 hex digits of the SHA-256 of the report
+//!   (`zap-api-1a2b3c4d`), or the hash alone for a report sent in the payload;
 //! - the extension is `xml` when the report is an XML document, else `json`.
+//!
+//! When findings of the report were not imported, their full list goes beside it as
+//! `…/{timestamp}-{name}.failed.json` ([`failed_key`]); the answer lists the first 100.
 //!
 //! The bucket is versioned, so two reports archived in the same millisecond under the same key
 //! both stay.
@@ -40,7 +46,6 @@ use std::future::Future;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::ServerSideEncryption;
 use bytes::Bytes;
-use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use crate::error::{AwsError, Retry};
@@ -95,6 +100,28 @@ pub struct RawKey<'a> {
     pub timestamp: OffsetDateTime,
     /// Whether the report is an XML document (`.xml`) rather than JSON (`.json`).
     pub xml: bool,
+    /// What tells this report from others of the same build: [`report_name`].
+    pub name: &'a str,
+}
+
+/// The part of a raw report's key that tells it from the other reports of one build archived
+/// at the same moment (two objects of one S3 notification, say): the input object's file name
+/// without its extension when there is one, then the first 8 hex digits of the SHA-256 of the
+/// report's bytes (`zap-api-1a2b3c4d`; `1a2b3c4d` alone for a report sent in the payload).
+pub fn report_name(input_key: Option<&str>, body: &[u8]) -> String {
+    let hash = asff_core::id::sha256_hex_bytes(body);
+    let hash = hash.get(..8).unwrap_or(&hash);
+    let stem = input_key
+        .and_then(|k| k.rsplit('/').next())
+        .map(|f| match f.rsplit_once('.') {
+            Some((stem, _)) if !stem.is_empty() => stem,
+            _ => f,
+        })
+        .filter(|s| !s.is_empty());
+    match stem {
+        Some(s) => format!("{s}-{hash}"),
+        None => hash.to_string(),
+    }
 }
 
 /// The archive key of a raw report; see the [module documentation](self) for the rule.
@@ -111,14 +138,25 @@ pub fn raw_key(k: &RawKey<'_>) -> String {
         t.millisecond()
     );
     format!(
-        "raw/{}/{}/{}/{}/{}.{}",
+        "raw/{}/{}/{}/{}/{}-{}.{}",
         sanitize_part(Some(k.tool), 100),
         sanitize_repository(k.repository),
         sanitize_part(k.branch, 100),
         sanitize_part(k.build_id, 100),
         stamp,
+        sanitize_part(Some(k.name), 100),
         if k.xml { "xml" } else { "json" }
     )
+}
+
+/// Where the full list of a report's failed findings goes, beside its raw report:
+/// `raw/…/{timestamp}-{name}.failed.json`.
+pub fn failed_key(raw_key: &str) -> String {
+    let stem = raw_key
+        .strip_suffix(".json")
+        .or_else(|| raw_key.strip_suffix(".xml"))
+        .unwrap_or(raw_key);
+    format!("{stem}.failed.json")
 }
 
 fn sanitize_chars(s: &str) -> String {
@@ -137,8 +175,8 @@ fn cap(original: &str, s: String, max: usize) -> String {
     if s.len() <= max {
         return s;
     }
-    let hash = Sha256::digest(original.as_bytes());
-    let hex: String = hash.iter().take(4).map(|b| format!("{b:02x}")).collect();
+    let hash = asff_core::id::sha256_hex(original);
+    let hex = hash.get(..8).unwrap_or(&hash);
     // s is ASCII after sanitising: any byte index is a char boundary
     format!(
         "{}~{hex}",
@@ -227,10 +265,13 @@ pub trait Archive: Send + Sync {
         metadata: &BTreeMap<String, String>,
     ) -> impl Future<Output = Result<S3Location, AwsError>> + Send;
 
-    /// Reads an object (a report referenced by `reportS3Uri` or an S3 notification).
+    /// Reads an object (a report referenced by `reportS3Uri` or an S3 notification) of at most
+    /// `max_bytes`: a larger one is refused from its `Content-Length` before its body is read
+    /// (a permanent [`REPORT_TOO_LARGE`] error naming both sizes).
     fn get(
         &self,
         location: &S3Location,
+        max_bytes: u64,
     ) -> impl Future<Output = Result<StoredObject, AwsError>> + Send;
 }
 
@@ -248,9 +289,23 @@ impl<T: Archive> Archive for std::sync::Arc<T> {
     fn get(
         &self,
         location: &S3Location,
+        max_bytes: u64,
     ) -> impl Future<Output = Result<StoredObject, AwsError>> + Send {
-        (**self).get(location)
+        (**self).get(location, max_bytes)
     }
+}
+
+/// The code of the error for a report over the size limit.
+pub const REPORT_TOO_LARGE: &str = "ReportTooLarge";
+
+/// The error for a report of `size` bytes over `max` ([`Archive::get`]).
+pub fn too_large(location: &S3Location, size: u64, max: u64) -> AwsError {
+    AwsError::new(
+        Retry::Permanent,
+        "S3.GetObject",
+        REPORT_TOO_LARGE,
+        format!("{location} is {size} bytes, over the limit of {max} bytes (MAX_REPORT_BYTES); nothing was downloaded"),
+    )
 }
 
 /// The archive in an S3 bucket.
@@ -313,7 +368,7 @@ impl Archive for S3Archive {
         })
     }
 
-    async fn get(&self, location: &S3Location) -> Result<StoredObject, AwsError> {
+    async fn get(&self, location: &S3Location, max_bytes: u64) -> Result<StoredObject, AwsError> {
         let out = self
             .client
             .get_object()
@@ -322,6 +377,14 @@ impl Archive for S3Archive {
             .send()
             .await
             .map_err(|e| AwsError::from_sdk("S3.GetObject", e))?;
+        let size = out
+            .content_length()
+            .and_then(|n| u64::try_from(n).ok())
+            .unwrap_or(0);
+        if size > max_bytes {
+            // dropping the answer closes the connection: the body is not downloaded
+            return Err(too_large(location, size, max_bytes));
+        }
         let metadata = out
             .metadata()
             .map(|m| {
@@ -338,8 +401,14 @@ impl Archive for S3Archive {
                 format!("reading the body of {location}: {e}"),
             )
         })?;
+        let body = body.into_bytes();
+        // without a Content-Length (or a wrong one) the limit still holds
+        let size = u64::try_from(body.len()).unwrap_or(u64::MAX);
+        if size > max_bytes {
+            return Err(too_large(location, size, max_bytes));
+        }
         Ok(StoredObject {
-            body: body.into_bytes().to_vec(),
+            body: body.to_vec(),
             metadata,
         })
     }
@@ -348,6 +417,27 @@ impl Archive for S3Archive {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reports_of_one_build_get_names_of_their_own() {
+        let api = report_name(Some("incoming/zap/o/app/main/b1/zap-api.json"), b"{}");
+        let web = report_name(Some("incoming/zap/o/app/main/b1/zap-web.json"), b"{}");
+        assert!(
+            api.starts_with("zap-api-") && web.starts_with("zap-web-"),
+            "{api} {web}"
+        );
+        assert_ne!(api, web);
+        // the same name with other content, and a report from the payload: the hash tells
+        let other = report_name(Some("incoming/zap/o/app/main/b1/zap-api.json"), b"[]");
+        assert_ne!(api, other);
+        let inline = report_name(None, b"{}");
+        assert_eq!(inline.len(), 8);
+        assert!(inline.chars().all(|c| c.is_ascii_hexdigit()));
+        assert_eq!(
+            report_name(Some("x/.hidden"), b"{}"),
+            format!(".hidden-{inline}")
+        );
+    }
     use time::macros::datetime;
 
     fn key(repo: Option<&str>, branch: Option<&str>, build: Option<&str>) -> String {
@@ -358,6 +448,7 @@ mod tests {
             build_id: build,
             timestamp: datetime!(2024-01-02 03:04:05.678 UTC),
             xml: false,
+            name: "r",
         })
     }
 
@@ -369,7 +460,7 @@ mod tests {
                 Some("main"),
                 Some("app-build:0f1e2d3c-aaaa-bbbb-cccc-000000000000")
             ),
-            "raw/dependency-check/github.com/example/app/main/app-build_0f1e2d3c-aaaa-bbbb-cccc-000000000000/20240102T030405.678Z.json"
+            "raw/dependency-check/github.com/example/app/main/app-build_0f1e2d3c-aaaa-bbbb-cccc-000000000000/20240102T030405.678Z-r.json"
         );
     }
 
@@ -377,11 +468,11 @@ mod tests {
     fn parts_are_sanitised() {
         assert_eq!(
             key(Some("//a b/../c@d//"), Some("feature/x y"), None),
-            "raw/dependency-check/a_b/__/c_d/feature_x_y/unknown/20240102T030405.678Z.json"
+            "raw/dependency-check/a_b/__/c_d/feature_x_y/unknown/20240102T030405.678Z-r.json"
         );
         assert_eq!(
             key(None, Some(" "), Some("..")),
-            "raw/dependency-check/unknown/unknown/__/20240102T030405.678Z.json"
+            "raw/dependency-check/unknown/unknown/__/20240102T030405.678Z-r.json"
         );
         let k = key(Some("ünïcödé/repo"), Some("main"), Some("1"));
         assert!(k.is_ascii());
@@ -416,8 +507,16 @@ mod tests {
             build_id: None,
             timestamp: datetime!(2024-01-02 03:04:05 UTC),
             xml: true,
+            name: "zap web/../x",
         });
-        assert_eq!(k, "raw/zap/r/unknown/unknown/20240102T030405.000Z.xml");
+        assert_eq!(
+            k,
+            "raw/zap/r/unknown/unknown/20240102T030405.000Z-zap_web_.._x.xml"
+        );
+        assert_eq!(
+            failed_key(&k),
+            "raw/zap/r/unknown/unknown/20240102T030405.000Z-zap_web_.._x.failed.json"
+        );
     }
 
     #[test]

@@ -15,6 +15,37 @@ pub enum Retry {
     Permanent,
 }
 
+/// The code of an [`AwsError`] for a call cut off by the invocation's deadline.
+pub const DEADLINE_EXCEEDED: &str = "DeadlineExceeded";
+/// Longest error message kept, in characters.
+pub const MESSAGE_MAX: usize = 1024;
+/// Longest error code kept, in characters.
+pub const CODE_MAX: usize = 128;
+
+/// Runs one network call under the invocation's deadline (`None`: no deadline): when the
+/// deadline passes first, the call is dropped (its connection closed) and the answer is
+/// [`AwsError::deadline`].
+pub async fn within<T>(
+    deadline: Option<tokio::time::Instant>,
+    operation: &'static str,
+    call: impl std::future::Future<Output = Result<T, AwsError>>,
+) -> Result<T, AwsError> {
+    match deadline {
+        None => call.await,
+        Some(d) if tokio::time::Instant::now() >= d => Err(AwsError::deadline(operation)),
+        Some(d) => match tokio::time::timeout_at(d, call).await {
+            Ok(r) => r,
+            Err(_) => {
+                tracing::warn!(
+                    operation,
+                    "the invocation's deadline passed during the call"
+                );
+                Err(AwsError::deadline(operation))
+            }
+        },
+    }
+}
+
 /// A call to an AWS service that failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct AwsError {
@@ -48,12 +79,31 @@ impl AwsError {
         code: impl Into<String>,
         message: impl Into<String>,
     ) -> Self {
+        let code = code.into();
+        let message = message.into();
         AwsError {
             retry,
             operation,
-            code: code.into(),
-            message: message.into(),
+            // both come from the service's answer or an error chain: bounded, so that log
+            // lines and answers stay within Lambda's limits
+            code: asff_core::fit::truncate_chars(&code, CODE_MAX).unwrap_or(code),
+            message: asff_core::fit::truncate_chars(&message, MESSAGE_MAX).unwrap_or(message),
         }
+    }
+
+    /// The invocation's time ran out (less its safety margin) before or during `operation`.
+    pub fn deadline(operation: &'static str) -> Self {
+        AwsError::new(
+            Retry::Transient,
+            operation,
+            DEADLINE_EXCEEDED,
+            "the invocation is about to time out; the call was not made or not waited for",
+        )
+    }
+
+    /// Whether the call ran out of the invocation's time ([`AwsError::deadline`]).
+    pub fn is_deadline(&self) -> bool {
+        self.code == DEADLINE_EXCEEDED
     }
 
     pub fn is_transient(&self) -> bool {

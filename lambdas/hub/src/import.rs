@@ -1,7 +1,7 @@
 //! The import loop: findings split into requests, several in flight within the rate limit,
 //! throttled and failed calls retried with backoff, every failure accounted for.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -9,9 +9,13 @@ use std::time::Duration;
 use asff_core::AwsSecurityFinding;
 use tokio::time::Instant;
 
-use crate::error::{is_transient_finding_code, AwsError, Retry};
+use crate::error::{is_transient_finding_code, within, AwsError, Retry};
 use crate::rate::{Backoff, TokenBucket};
 use crate::sink::{FailedFinding, FindingSink};
+
+/// The `ErrorCode` of a finding that was sent but that Security Hub's answer neither counted
+/// for certain nor listed as failed (a `SuccessCount` short of the batch).
+pub const UNCONFIRMED: &str = "Unconfirmed";
 
 /// How an import runs.
 #[derive(Debug, Clone)]
@@ -158,32 +162,75 @@ async fn import_batch<S: FindingSink>(
             out.errors.push(e);
             return out;
         }
-        limiter.acquire().await;
+        let acquired = match opts.deadline {
+            Some(d) => tokio::time::timeout_at(d, limiter.acquire()).await.is_ok(),
+            None => {
+                limiter.acquire().await;
+                true
+            }
+        };
+        if !acquired {
+            let e = deadline_error();
+            out.failed.extend(pending.iter().map(|f| failed(&f.id, &e)));
+            out.errors.push(e);
+            return out;
+        }
         out.requests += 1;
-        let result = Box::pin(sink.import(&pending)).await;
+        let result = within(
+            opts.deadline,
+            "SecurityHub.BatchImportFindings",
+            Box::pin(sink.import(&pending)),
+        )
+        .await;
         attempt += 1;
         let can_retry = attempt < max_attempts;
         match result {
+            Err(e) if e.is_deadline() => {
+                // the call may or may not have landed: none of these is confirmed
+                out.failed.extend(pending.iter().map(|f| failed(&f.id, &e)));
+                out.errors.push(e);
+                return out;
+            }
             Ok(outcome) => {
-                let (transient, permanent): (Vec<FailedFinding>, Vec<FailedFinding>) = outcome
+                let listed: HashSet<String> = outcome.failed.iter().map(|f| f.id.clone()).collect();
+                let (mut transient, permanent): (Vec<FailedFinding>, Vec<FailedFinding>) = outcome
                     .failed
                     .into_iter()
                     .partition(|f| is_transient_finding_code(&f.error_code));
-                let accounted = outcome.success + transient.len() + permanent.len();
-                if accounted != pending.len() {
-                    out.errors.push(AwsError::new(
-                        Retry::Transient,
-                        "SecurityHub.BatchImportFindings",
-                        "InconsistentResponse",
-                        format!(
-                            "sent {} findings, the answer counts {} imported and {} failed",
-                            pending.len(),
-                            outcome.success,
-                            transient.len() + permanent.len()
-                        ),
-                    ));
+                if outcome.success + listed.len() == pending.len() {
+                    out.imported += outcome.success;
+                } else {
+                    // Which findings the SuccessCount covers cannot be told: none of those not
+                    // listed as failed is confirmed. They are sent again (an import of the same
+                    // Id replaces it), and listed as failed if that never adds up.
+                    let message = format!(
+                        "sent {} findings, Security Hub's answer counts {} imported and lists {} failed: the others are not confirmed",
+                        pending.len(),
+                        outcome.success,
+                        listed.len()
+                    );
+                    tracing::warn!(
+                        sent = pending.len(),
+                        success = outcome.success,
+                        listed = listed.len(),
+                        "BatchImportFindings answered counts that do not add up"
+                    );
+                    transient.extend(pending.iter().filter(|f| !listed.contains(&f.id)).map(|f| {
+                        FailedFinding {
+                            id: f.id.clone(),
+                            error_code: UNCONFIRMED.to_string(),
+                            error_message: message.clone(),
+                        }
+                    }));
+                    if !can_retry {
+                        out.errors.push(AwsError::new(
+                            Retry::Transient,
+                            "SecurityHub.BatchImportFindings",
+                            "InconsistentResponse",
+                            message,
+                        ));
+                    }
                 }
-                out.imported += outcome.success;
                 out.failed.extend(permanent);
                 if transient.is_empty() {
                     return out;

@@ -71,7 +71,7 @@ use asff_core::lifecycle::{reconcile, Reconciled, ScopeState};
 use asff_core::AwsSecurityFinding;
 use time::OffsetDateTime;
 
-use crate::error::{is_transient_finding_code, AwsError, Retry};
+use crate::error::{is_transient_finding_code, within, AwsError, Retry};
 use crate::import::{import, ImportOptions, ImportReport};
 use crate::rate::{Backoff, TokenBucket};
 use crate::sink::{FailedFinding, FindingSink};
@@ -152,7 +152,11 @@ impl Failure {
     fn aws(e: &AwsError, context: &str) -> Self {
         Failure {
             retry: e.retry,
-            error_type: "AwsCall",
+            error_type: if e.is_deadline() {
+                "DeadlineExceeded"
+            } else {
+                "AwsCall"
+            },
             message: format!("{context}{e}"),
         }
     }
@@ -183,9 +187,26 @@ pub fn incomplete(report: &ImportReport, total: usize, what: &str) -> Failure {
         } else {
             Retry::Permanent
         },
-        error_type: "ImportIncomplete",
+        error_type: if report.errors.iter().any(AwsError::is_deadline) {
+            "DeadlineExceeded"
+        } else {
+            "ImportIncomplete"
+        },
         message,
     }
+}
+
+/// Loads a scope's state under the invocation's deadline.
+async fn load<T: StateStore>(
+    store: &T,
+    generator_id: &str,
+    deadline: Option<tokio::time::Instant>,
+) -> Result<Option<Loaded>, StateError> {
+    within(deadline, "S3.GetObject", async {
+        Ok(Box::pin(store.load(generator_id)).await)
+    })
+    .await
+    .unwrap_or_else(|e| Err(StateError::Aws(e)))
 }
 
 /// One scope of the run.
@@ -296,8 +317,21 @@ pub async fn run<S: FindingSink, T: StateStore>(
     }
     let mut scopes = Vec::with_capacity(groups.len());
     for (generator_id, findings) in groups {
-        let loaded = match Box::pin(store.load(&generator_id)).await {
+        let loaded = match load(store, &generator_id, settings.import.deadline).await {
             Ok(l) => l,
+            Err(e @ StateError::Denied { .. }) => {
+                tracing::error!(error = %e, "a scope's state may exist but cannot be read; nothing imported");
+                return (
+                    out,
+                    Some(Failure {
+                        retry: Retry::Permanent,
+                        error_type: "StateUnreadable",
+                        message: format!(
+                            "{e}; nothing imported, so that first-seen times are kept"
+                        ),
+                    }),
+                );
+            }
             Err(StateError::Aws(e)) => {
                 tracing::error!(error = %e, "cannot load a scope's state; nothing imported");
                 return (
@@ -481,7 +515,13 @@ async fn save_scope<S: FindingSink, T: StateStore>(
     let mut precondition = Precondition::after(m.loaded.as_ref());
     let mut attempt: u32 = 0;
     loop {
-        match Box::pin(store.save(&m.r.next, &precondition)).await {
+        match within(
+            settings.import.deadline,
+            "S3.PutObject",
+            Box::pin(store.save(&m.r.next, &precondition)),
+        )
+        .await
+        {
             Ok(Saved::Written(_)) => {
                 tracing::info!(state = %location, active = m.r.next.active(), conflicts = attempt, "lifecycle state written");
                 return Ok(());
@@ -524,7 +564,7 @@ async fn save_scope<S: FindingSink, T: StateStore>(
         tracing::info!(state = %location, attempt, "the lifecycle state changed meanwhile; reconciling again");
 
         // 1. reload
-        let fresh = match Box::pin(store.load(generator_id)).await {
+        let fresh = match load(store, generator_id, settings.import.deadline).await {
             Ok(f) => f,
             Err(StateError::Aws(e)) => {
                 return Err(Failure::aws(
@@ -532,7 +572,7 @@ async fn save_scope<S: FindingSink, T: StateStore>(
                     "reloading the lifecycle state after a conflict: ",
                 ))
             }
-            Err(e @ StateError::Unreadable { .. }) => {
+            Err(e @ (StateError::Unreadable { .. } | StateError::Denied { .. })) => {
                 return Err(Failure {
                     retry: Retry::Permanent,
                     error_type: "StateUnreadable",

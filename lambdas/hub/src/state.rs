@@ -21,11 +21,13 @@
 //! # Reading a missing object
 //!
 //! Without `s3:ListBucket`, S3 answers `403 AccessDenied` rather than `404 NoSuchKey` for an
-//! object that does not exist. The function has no `s3:ListBucket`, so [`S3StateStore::load`]
-//! takes both as "no state yet". That is safe: the write that follows carries
-//! `If-None-Match: *`, which fails if an object is there after all (a state the function cannot
-//! read), and the lifecycle then stops with `StateUnreadable` instead of overwriting it.
-//!
+//! object that does not exist, and the same 403 when the object exists but may not be read
+//! (no `s3:GetObject`, or no `kms:Decrypt` on its key). The two cannot be told apart, and taking
+//! a 403 as "no state yet" would import every finding of the scope as new (first-seen times
+//! reset) before the conditional write noticed. So the function is granted `s3:ListBucket` on
+//! the `state/` prefix (template.yaml), a missing state is a 404, and [`S3StateStore::load`]
+//! takes a 403 as [`StateError::Denied`]: the lifecycle stops before anything is imported.
+
 //! # Encryption
 //!
 //! Like the archive: SSE-KMS with the configured key, else SSE-S3.
@@ -90,6 +92,9 @@ pub enum StateError {
     /// The call failed.
     #[error(transparent)]
     Aws(#[from] AwsError),
+    /// S3 refused to read the object (403): it may exist, so nothing may be imported as new.
+    #[error("reading the state object {key} was refused ({code}): check s3:GetObject and s3:ListBucket on state/ (and kms:Decrypt on the key)")]
+    Denied { key: String, code: String },
     /// The object is there but is not a state of this scope.
     #[error("the state object {key} cannot be used: {message}")]
     Unreadable { key: String, message: String },
@@ -225,10 +230,16 @@ impl StateStore for S3StateStore {
             Err(e) => {
                 let status = e.raw_response().map(|r| r.status().as_u16());
                 let code = e.code().unwrap_or_default().to_string();
-                // 403 as well: without s3:ListBucket a missing object is AccessDenied (see above)
-                if code == "NoSuchKey" || matches!(status, Some(404) | Some(403)) {
+                if code == "NoSuchKey" || status == Some(404) {
                     tracing::debug!(state = %key, code, "no state object yet");
                     return Ok(None);
+                }
+                if status == Some(403) {
+                    // present but not readable, or absent without s3:ListBucket: ambiguous
+                    return Err(StateError::Denied {
+                        key: format!("s3://{}/{key}", self.bucket),
+                        code,
+                    });
                 }
                 return Err(AwsError::from_sdk(GET, e).into());
             }

@@ -26,6 +26,9 @@ pub struct ErrorInfo {
     #[serde(rename = "type")]
     pub error_type: &'static str,
     pub message: String,
+    /// The report it is about (`s3://…` of the input object), in an answer for several.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report: Option<String>,
 }
 
 /// The answer:
@@ -37,8 +40,15 @@ pub struct Answer {
     /// Findings Security Hub accepted.
     pub imported: usize,
     /// Findings not imported, with Security Hub's error code and message (or the failed
-    /// call's).
+    /// call's): the first [`MAX_FAILED`]; `failedCount` counts them all and `failedReport`
+    /// names the S3 object with the full list.
     pub failed: Vec<FailedFinding>,
+    /// How many findings were not imported.
+    pub failed_count: usize,
+    /// The full list of the findings not imported (`s3://…/….failed.json`, beside the raw
+    /// report), when there were any and it could be written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failed_report: Option<String>,
     /// Records of the report that produced no finding, counted by reason.
     pub skipped: BTreeMap<String, usize>,
     /// Findings of the report by severity label (all five labels, zeros included).
@@ -96,6 +106,14 @@ pub struct Answer {
     /// Present when the invocation failed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ErrorInfo>,
+    /// Each failed report's error, when an S3 notification held more than one report (the
+    /// first [`MAX_FAILED`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ErrorInfo>,
+    /// Lists were shortened to keep the answer within [`MAX_ANSWER_BYTES`] (the counts are
+    /// complete).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
 }
 
 impl Default for Answer {
@@ -103,6 +121,8 @@ impl Default for Answer {
         Answer {
             imported: 0,
             failed: Vec::new(),
+            failed_count: 0,
+            failed_report: None,
             skipped: BTreeMap::new(),
             by_severity: Label::ALL.iter().rev().map(|l| (l.as_str(), 0)).collect(),
             raw_report: None,
@@ -122,15 +142,43 @@ impl Default for Answer {
             state_conflicts: 0,
             raw_reports: Vec::new(),
             error: None,
+            errors: Vec::new(),
+            truncated: false,
         }
     }
 }
 
 /// At most this many Ids in `archivedIds` and `wouldArchiveIds` (the counts are complete).
 pub const MAX_IDS: usize = 1000;
+/// At most this many entries in `failed` and `errors` (`failedCount` is complete).
+pub const MAX_FAILED: usize = 100;
+/// The largest answer, in bytes of JSON: Lambda's response limit is 6 MB, and callers (a
+/// CodeBuild step's log, a Step Functions state) need far less.
+pub const MAX_ANSWER_BYTES: usize = 256 * 1024;
+/// The longest error message of a failed finding kept in the answer, in characters.
+const FAILED_MESSAGE_MAX: usize = 512;
 
 fn is_zero(n: &usize) -> bool {
     *n == 0
+}
+
+fn json(a: &Answer) -> String {
+    serde_json::to_string(a)
+        .unwrap_or_else(|e| format!("{{\"error\":\"answer not serializable: {e}\"}}"))
+}
+
+fn half<T>(v: &mut Vec<T>) {
+    v.truncate(v.len() / 2);
+}
+
+/// A failed finding with its message bounded (Security Hub's messages may quote the finding).
+fn short_failed(f: &FailedFinding) -> FailedFinding {
+    FailedFinding {
+        id: f.id.clone(),
+        error_code: f.error_code.clone(),
+        error_message: asff_core::fit::truncate_chars(&f.error_message, FAILED_MESSAGE_MAX)
+            .unwrap_or_else(|| f.error_message.clone()),
+    }
 }
 
 fn extend_capped(to: &mut Vec<String>, from: impl IntoIterator<Item = String>) {
@@ -162,10 +210,21 @@ impl Answer {
         };
     }
 
+    /// Records the findings not imported: all counted, the first [`MAX_FAILED`] listed.
+    pub fn set_failed(&mut self, failed: &[FailedFinding]) {
+        self.failed_count = failed.len();
+        self.failed = failed.iter().take(MAX_FAILED).map(short_failed).collect();
+    }
+
     /// Adds another report's answer (S3 notifications with several records).
     pub fn merge(&mut self, other: Answer) {
         self.imported += other.imported;
-        self.failed.extend(other.failed);
+        let room = MAX_FAILED.saturating_sub(self.failed.len());
+        self.failed.extend(other.failed.into_iter().take(room));
+        self.failed_count += other.failed_count;
+        if self.failed_report.is_none() {
+            self.failed_report = other.failed_report;
+        }
         for (k, v) in other.skipped {
             *self.skipped.entry(k).or_insert(0) += v;
         }
@@ -196,9 +255,20 @@ impl Answer {
         self.lifecycle = self.lifecycle.or(other.lifecycle);
         self.lifecycle_notes.extend(other.lifecycle_notes);
         self.state_conflicts += other.state_conflicts;
-        if self.error.is_none() {
-            self.error = other.error;
+        if let Some(e) = other.error {
+            if self.errors.len() < MAX_FAILED {
+                self.errors.push(e.clone());
+            }
+            // a transient error wins: retrying the notification may help
+            let worse = match &self.error {
+                None => true,
+                Some(mine) => mine.kind == Retry::Permanent && e.kind == Retry::Transient,
+            };
+            if worse {
+                self.error = Some(e);
+            }
         }
+        self.truncated |= other.truncated;
     }
 
     /// Records what the finding lifecycle did.
@@ -220,18 +290,98 @@ impl Answer {
         self.state_conflicts = out.conflicts;
     }
 
+    /// The answer as JSON, at most [`MAX_ANSWER_BYTES`]: when longer, the lists (Ids,
+    /// warnings, notes, failed entries) are shortened until it fits, and `truncated` says so.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self)
-            .unwrap_or_else(|e| format!("{{\"error\":\"answer not serializable: {e}\"}}"))
+        let text = json(self);
+        if text.len() <= MAX_ANSWER_BYTES {
+            return text;
+        }
+        let mut a = self.clone();
+        a.truncated = true;
+        for _ in 0..64 {
+            let text = json(&a);
+            if text.len() <= MAX_ANSWER_BYTES {
+                return text;
+            }
+            // halve the longest list
+            let lens = [
+                a.archived_ids.len(),
+                a.would_archive_ids.len(),
+                a.warnings.len(),
+                a.lifecycle_notes.len(),
+                a.failed.len(),
+                a.raw_reports.len(),
+                a.errors.len(),
+                a.skipped.len(),
+            ];
+            let longest = (0..lens.len()).max_by_key(|i| lens.get(*i).copied().unwrap_or(0));
+            match longest {
+                Some(0) if !a.archived_ids.is_empty() => half(&mut a.archived_ids),
+                Some(1) if !a.would_archive_ids.is_empty() => half(&mut a.would_archive_ids),
+                Some(2) if !a.warnings.is_empty() => half(&mut a.warnings),
+                Some(3) if !a.lifecycle_notes.is_empty() => half(&mut a.lifecycle_notes),
+                Some(4) if !a.failed.is_empty() => half(&mut a.failed),
+                Some(5) if !a.raw_reports.is_empty() => half(&mut a.raw_reports),
+                Some(6) if !a.errors.is_empty() => half(&mut a.errors),
+                Some(7) if !a.skipped.is_empty() => {
+                    let keep = a.skipped.len() / 2;
+                    a.skipped = std::mem::take(&mut a.skipped)
+                        .into_iter()
+                        .take(keep)
+                        .collect();
+                }
+                // nothing left to shorten but single values (each bounded): cut the texts
+                _ => {
+                    for w in a.warnings.iter_mut().chain(a.lifecycle_notes.iter_mut()) {
+                        *w = asff_core::fit::truncate_chars(w, 256).unwrap_or(std::mem::take(w));
+                    }
+                    if let Some(e) = &mut a.error {
+                        e.message = asff_core::fit::truncate_chars(&e.message, 1024)
+                            .unwrap_or(std::mem::take(&mut e.message));
+                    }
+                    a.scope = None;
+                }
+            }
+        }
+        // cannot happen (every field is bounded); still never answer more than the limit
+        format!(
+            "{{\"truncated\":true,\"imported\":{},\"failedCount\":{},\"findings\":{},\"gate\":\"{}\"}}",
+            self.imported,
+            self.failed_count,
+            self.findings,
+            match self.gate {
+                Gate::Pass => "pass",
+                Gate::Incomplete => "incomplete",
+                Gate::Fail => "fail",
+            }
+        )
     }
 }
 
 /// An invocation that failed: a function error whose `errorType` is
-/// `Permanent.<type>` or `Transient.<type>` and whose `errorMessage` is the answer as JSON.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// `Permanent.<type>` or `Transient.<type>` and whose `errorMessage` is the answer as JSON
+/// (at most [`MAX_ANSWER_BYTES`]).
+///
+/// Its `Debug` form, which the Lambda runtime logs for every handler error, is short and typed
+/// (`Failure(Permanent.MalformedReport, imported 0, failed 0)`): never the message, which
+/// may say where a report was wrong.
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}", answer.to_json())]
 pub struct Failure {
     pub answer: Box<Answer>,
+}
+
+impl std::fmt::Debug for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Failure({}, imported {}, failed {})",
+            self.error_type(),
+            self.answer.imported,
+            self.answer.failed_count
+        )
+    }
 }
 
 impl Failure {
@@ -246,6 +396,7 @@ impl Failure {
             kind,
             error_type,
             message: message.into(),
+            report: None,
         });
         Failure {
             answer: Box::new(answer),

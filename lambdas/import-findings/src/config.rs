@@ -7,7 +7,8 @@
 //! | `SEVERITY_POLICY` | the severity policy: its JSON text (starts with `{`) or the path of a file (e.g. in a layer, `/opt/policy.json`) | none |
 //! | `FAIL_ON` | the gate's threshold: `INFORMATIONAL`, `LOW`, `MEDIUM`, `HIGH`, `CRITICAL`, or `NONE` (never fail) | `HIGH` |
 //! | `ALLOW_INCOMPLETE` | `true`: a report that says the scan did not complete gives `gate: pass` instead of `incomplete` | `false` |
-//! | `INPUT_PREFIX` | where pipelines upload reports for S3 notifications | `incoming/` |
+//! | `INPUT_PREFIX` | where pipelines upload reports (S3 notifications and `reportS3Uri` must name a key under it, in `REPORT_BUCKET`); neither `raw/` nor `state/` nor overlapping them | `incoming/` |
+//! | `MAX_REPORT_BYTES` | the largest report read from S3 (refused before it is downloaded) or sent in the payload | a quarter of the function's memory (`AWS_LAMBDA_FUNCTION_MEMORY_SIZE`), else 256 MiB |
 //! | `IMPORT_CONCURRENCY` | BatchImportFindings requests in flight | `4` |
 //! | `LIFECYCLE` | the finding lifecycle (archive what a report no longer has, keep first-seen times): `on` or `off` | `on` |
 //! | `LIFECYCLE_DRY_RUN` | `true`: say what would be archived, archive nothing, write no state | `false` |
@@ -65,7 +66,12 @@ pub struct Config {
     pub input_prefix: String,
     pub concurrency: usize,
     pub lifecycle: Lifecycle,
+    /// `MAX_REPORT_BYTES`: the largest report accepted.
+    pub max_report_bytes: u64,
 }
+
+/// `MAX_REPORT_BYTES` without the function's memory size: 256 MiB.
+pub const DEFAULT_MAX_REPORT_BYTES: u64 = 256 << 20;
 
 impl Config {
     /// Reads the process environment.
@@ -142,6 +148,35 @@ impl Config {
         if !input_prefix.ends_with('/') {
             input_prefix.push('/');
         }
+        for own in ["raw/", "state/"] {
+            // a prefix that holds the function's own objects, or lies inside them, would
+            // import its archive (again and again) or its state
+            if own.starts_with(input_prefix.as_str()) || input_prefix.starts_with(own) {
+                return Err(ConfigError(format!(
+                    "INPUT_PREFIX: {input_prefix:?} overlaps {own}, where the function keeps its {}; choose another prefix, e.g. incoming/",
+                    if own == "raw/" { "archive of raw reports" } else { "lifecycle state" }
+                )));
+            }
+        }
+        if input_prefix == "/" || input_prefix.starts_with('/') {
+            return Err(ConfigError(format!(
+                "INPUT_PREFIX: {input_prefix:?} must be a key prefix such as incoming/ (no leading /)"
+            )));
+        }
+        let max_report_bytes = match get("MAX_REPORT_BYTES") {
+            Some(v) => v.parse::<u64>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                ConfigError(format!(
+                    "MAX_REPORT_BYTES: {v:?} is not a positive number of bytes"
+                ))
+            })?,
+            None => {
+                match get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE").and_then(|m| m.parse::<u64>().ok()) {
+                    // a quarter of the memory: the report, its decoded text and what parsing keeps
+                    Some(mb) if mb > 0 => (mb << 20) / 4,
+                    _ => DEFAULT_MAX_REPORT_BYTES,
+                }
+            }
+        };
         Ok(Config {
             bucket,
             kms_key_id: get("REPORT_KMS_KEY_ID"),
@@ -152,6 +187,7 @@ impl Config {
             input_prefix,
             concurrency,
             lifecycle,
+            max_report_bytes,
         })
     }
 }
@@ -292,6 +328,79 @@ mod tests {
         .unwrap();
         assert_eq!(c.policy.overrides[0].label, Label::Critical);
         std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn input_prefixes_keep_clear_of_the_archive_and_the_state() {
+        for bad in [
+            "raw/", "raw", "state/", "state/x/", "raw/in/", "/", "/in", "",
+        ] {
+            let pairs = [
+                ("REPORT_BUCKET", "b"),
+                ("AWS_REGION", "eu-west-1"),
+                ("INPUT_PREFIX", bad),
+            ];
+            match cfg(&pairs) {
+                // an empty value is the default
+                Ok(c) if bad.is_empty() => assert_eq!(c.input_prefix, "incoming/"),
+                Ok(c) => panic!("{bad:?} accepted as {:?}", c.input_prefix),
+                Err(e) => assert!(e.0.contains("INPUT_PREFIX"), "{bad:?}: {e}"),
+            }
+        }
+        assert_eq!(
+            cfg(&[
+                ("REPORT_BUCKET", "b"),
+                ("AWS_REGION", "eu-west-1"),
+                ("INPUT_PREFIX", "rawreports")
+            ])
+            .unwrap()
+            .input_prefix,
+            "rawreports/"
+        );
+        assert_eq!(
+            cfg(&[
+                ("REPORT_BUCKET", "b"),
+                ("AWS_REGION", "eu-west-1"),
+                ("INPUT_PREFIX", "scans/raw")
+            ])
+            .unwrap()
+            .input_prefix,
+            "scans/raw/"
+        );
+    }
+
+    #[test]
+    fn the_report_size_limit() {
+        assert_eq!(
+            cfg(&[("REPORT_BUCKET", "b"), ("AWS_REGION", "eu-west-1")])
+                .unwrap()
+                .max_report_bytes,
+            DEFAULT_MAX_REPORT_BYTES
+        );
+        let c = cfg(&[
+            ("REPORT_BUCKET", "b"),
+            ("AWS_REGION", "eu-west-1"),
+            ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024"),
+        ])
+        .unwrap();
+        assert_eq!(c.max_report_bytes, 256 << 20);
+        let c = cfg(&[
+            ("REPORT_BUCKET", "b"),
+            ("AWS_REGION", "eu-west-1"),
+            ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024"),
+            ("MAX_REPORT_BYTES", "1000"),
+        ])
+        .unwrap();
+        assert_eq!(c.max_report_bytes, 1000);
+        for bad in ["0", "-1", "1MB"] {
+            let e = cfg(&[
+                ("REPORT_BUCKET", "b"),
+                ("AWS_REGION", "eu-west-1"),
+                ("MAX_REPORT_BYTES", bad),
+            ])
+            .unwrap_err();
+            assert!(e.0.starts_with("MAX_REPORT_BYTES"), "{e}");
+        }
     }
 
     #[test]

@@ -25,11 +25,13 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use asff_core::{Context, Location, PipelineInfo};
+use asff_hub::archive::{failed_key, report_name, S3Location, REPORT_TOO_LARGE};
+use asff_hub::error::within;
 use asff_hub::{
-    import, lifecycle, raw_key, AccountResolver, Archive, FindingSink, ImportOptions, RawKey,
-    Retry, StateStore, TokenBucket,
+    import, lifecycle, raw_key, AccountResolver, Archive, AwsError, FailedFinding, FindingSink,
+    ImportOptions, RawKey, Retry, StateStore, TokenBucket,
 };
-use asff_parsers::{Conversion, ConvertError, Tool};
+use asff_parsers::{Conversion, ConvertError, Limits, Tool};
 use bytes::Bytes;
 use time::OffsetDateTime;
 use tracing::Instrument;
@@ -51,8 +53,12 @@ pub struct Invocation {
 /// How to give the scope explicitly, after a warning that the scope is not a repository.
 const SCOPE_HINT: &str = "send source_repository and source_branch to scope them to the repository (in CodePipeline from the source action's variables, e.g. #{SourceVariables.FullRepositoryName} and #{SourceVariables.BranchName}, set on the CodeBuild action)";
 
-/// Time kept back from the invocation's deadline to answer.
+/// Time kept back from the invocation's deadline to answer: no network call runs past the
+/// deadline less this margin (the call is dropped, the answer says `DeadlineExceeded`).
 pub const DEADLINE_MARGIN: Duration = Duration::from_secs(5);
+
+/// Of that margin, what writing the list of failed findings may still use.
+pub const FAILED_LIST_GRACE: Duration = Duration::from_secs(2);
 
 impl Invocation {
     /// An invocation without deadline, clock read now.
@@ -144,7 +150,7 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
             Err(f) => tracing::error!(
                 error_type = %f.error_type(),
                 imported = f.answer.imported,
-                failed = f.answer.failed.len(),
+                failed = f.answer.failed_count,
                 raw_report = f.answer.raw_report.as_deref().unwrap_or(""),
                 "invocation failed"
             ),
@@ -154,11 +160,12 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
 
     async fn handle_event(&self, raw: &str, inv: &Invocation) -> Result<Answer, Failure> {
         let event = Event::parse(raw, &self.config.input_prefix).map_err(|e| {
+            // the payload's values are left out: it may carry the report
             Failure::new(
                 Answer::default(),
                 Retry::Permanent,
                 "InvalidPayload",
-                e.to_string(),
+                asff_core::text::without_quoted(&e.to_string()),
             )
         })?;
         match event {
@@ -168,16 +175,25 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
                 let mut total: Option<Answer> = None;
                 let mut failed = false;
                 for req in reqs {
-                    let (a, f) = match Box::pin(self.handle_report(req, inv)).await {
+                    let input = match &req.source {
+                        ReportSource::S3(loc) => Some(loc.to_string()),
+                        ReportSource::Inline(_) => None,
+                    };
+                    let (mut a, f) = match Box::pin(self.handle_report(req, inv)).await {
                         Ok(a) => (a, false),
                         Err(f) => (*f.answer, true),
                     };
                     failed |= f;
+                    if let Some(e) = &mut a.error {
+                        // which object of the notification failed
+                        e.report = input;
+                    }
                     match &mut total {
                         None => {
                             let mut first = a;
                             if many {
                                 first.raw_reports.extend(first.raw_report.clone());
+                                first.errors.extend(first.error.clone());
                             }
                             total = Some(first);
                         }
@@ -194,6 +210,19 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
                 }
             }
         }
+    }
+
+    /// Refuses an S3 object that is not the function's input: another bucket, or a key outside
+    /// `INPUT_PREFIX` (IAM should stop both in AWS; this holds wherever the function runs).
+    fn check_input(&self, loc: &S3Location) -> Result<(), String> {
+        let c = &self.config;
+        if loc.bucket != c.bucket || !loc.key.starts_with(&c.input_prefix) {
+            return Err(format!(
+                "{loc} is not under the function's input s3://{}/{} (INPUT_PREFIX): refused, nothing read",
+                c.bucket, c.input_prefix
+            ));
+        }
+        Ok(())
     }
 
     /// Handles one report: fetch, archive, parse, import.
@@ -213,17 +242,41 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
         span.record("origin", origin);
         let mut answer = Answer::default();
 
+        // 0. only the function's own input, only reports within the size limit
+        let max = self.config.max_report_bytes;
+        match &source {
+            ReportSource::S3(loc) => self.check_input(loc).map_err(|m| {
+                Failure::new(answer.clone(), Retry::Permanent, "OutsideInputPrefix", m)
+            })?,
+            ReportSource::Inline(b) if u64::try_from(b.len()).unwrap_or(u64::MAX) > max => {
+                return Err(Failure::new(
+                    answer.clone(),
+                    Retry::Permanent,
+                    REPORT_TOO_LARGE,
+                    format!(
+                        "the report in the payload is {} bytes, over the limit of {max} bytes (MAX_REPORT_BYTES)",
+                        b.len()
+                    ),
+                ));
+            }
+            ReportSource::Inline(_) => {}
+        }
+
         // 1. fetch
-        let (bytes, source_uri) = match source {
-            ReportSource::Inline(b) => (Bytes::from(b), None),
+        let (bytes, source_uri, input_key) = match source {
+            ReportSource::Inline(b) => (Bytes::from(b), None, None),
             ReportSource::S3(loc) => {
-                let obj = Box::pin(self.archive.get(&loc))
-                    .await
-                    .map_err(|e| aws_failure(answer.clone(), e))?;
+                let obj = within(
+                    inv.deadline,
+                    "S3.GetObject",
+                    Box::pin(self.archive.get(&loc, max)),
+                )
+                .await
+                .map_err(|e| aws_failure(answer.clone(), e))?;
                 if use_metadata {
                     context.fill_from(&ReportContext::from_metadata(&obj.metadata));
                 }
-                (Bytes::from(obj.body), Some(loc.to_string()))
+                (Bytes::from(obj.body), Some(loc.to_string()), Some(loc.key))
             }
         };
         context.fill_from(&fallback);
@@ -241,9 +294,10 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
         answer.tool = tool.as_ref().ok().map(|t| t.name());
 
         // 3. archive (the repository and branch as the pipeline normaliser resolves them: an
-        // artifact ARN is neither)
+        // artifact ARN is neither), under a key of its own (two reports of one build differ)
         let resolved = PipelineInfo::resolve(context.pipeline.clone());
         let xml = is_xml(&bytes);
+        let name = report_name(input_key.as_deref(), &bytes);
         let key = raw_key(&RawKey {
             tool: tool_name,
             repository: resolved.repository(),
@@ -251,6 +305,7 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
             build_id: resolved.build_id(),
             timestamp: inv.now,
             xml,
+            name: &name,
         });
         let metadata = self.metadata(
             &context,
@@ -266,9 +321,13 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
             "application/json"
         };
         let size = bytes.len();
-        let archived = Box::pin(
-            self.archive
-                .put(&key, bytes.clone(), content_type, &metadata),
+        let archived = within(
+            inv.deadline,
+            "S3.PutObject",
+            Box::pin(
+                self.archive
+                    .put(&key, bytes.clone(), content_type, &metadata),
+            ),
         )
         .await
         .map_err(|e| aws_failure(answer.clone(), e))?;
@@ -277,18 +336,74 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
         let tool = tool.map_err(|(t, m)| Failure::new(answer.clone(), Retry::Permanent, t, m))?;
 
         // 4. parse, all or nothing
-        let account = Box::pin(self.account.account_id())
-            .await
-            .map_err(|e| aws_failure(answer.clone(), e))?;
+        let account = within(
+            inv.deadline,
+            "STS.GetCallerIdentity",
+            Box::pin(self.account.account_id()),
+        )
+        .await
+        .map_err(|e| aws_failure(answer.clone(), e))?;
         let ctx = self
             .context(&account, &context, resolved, inv)
             .map_err(|m| Failure::new(answer.clone(), Retry::Permanent, "Configuration", m))?;
         let conv = self.parse(tool, &bytes, &ctx, &mut answer)?;
 
-        // 5. import
+        // 5. import; the full list of what failed goes beside the raw report
         let mode = self.config.lifecycle.with_request(context.dry_run);
-        Box::pin(self.import_step(&conv, inv, mode, &mut answer)).await?;
-        Ok(answer)
+        let mut failed = Vec::new();
+        let mut result =
+            Box::pin(self.import_step(&conv, inv, mode, &mut answer, &mut failed)).await;
+        if !failed.is_empty() {
+            let written = self
+                .write_failed(&key, &archived, &failed, &metadata, inv)
+                .await;
+            let a = match &mut result {
+                Ok(()) => &mut answer,
+                Err(f) => &mut f.answer,
+            };
+            match written {
+                Ok(uri) => a.failed_report = Some(uri),
+                Err(e) => {
+                    tracing::error!(error = %e, "the list of failed findings could not be written");
+                    a.warnings.push(format!(
+                        "the full list of the {} failed findings could not be written beside the raw report: {e}",
+                        failed.len()
+                    ));
+                }
+            }
+        }
+        result.map(|()| answer)
+    }
+
+    /// Writes the full list of a report's failed findings beside its raw report
+    /// ([`failed_key`]): `{"rawReport":…,"failedCount":N,"failed":[…]}`. It may use part of the
+    /// time kept back to answer, so that a run cut off by its deadline still leaves the list.
+    async fn write_failed(
+        &self,
+        raw_key: &str,
+        raw: &S3Location,
+        failed: &[FailedFinding],
+        metadata: &BTreeMap<String, String>,
+        inv: &Invocation,
+    ) -> Result<String, AwsError> {
+        let body = serde_json::json!({
+            "rawReport": raw.to_string(),
+            "failedCount": failed.len(),
+            "failed": failed,
+        });
+        let body = Bytes::from(body.to_string());
+        let deadline = inv.deadline.map(|d| d + FAILED_LIST_GRACE);
+        let loc = within(
+            deadline,
+            "S3.PutObject",
+            Box::pin(
+                self.archive
+                    .put(&failed_key(raw_key), body, "application/json", metadata),
+            ),
+        )
+        .await?;
+        tracing::info!(failed_report = %loc, failed = failed.len(), "list of failed findings written");
+        Ok(loc.to_string())
     }
 
     /// Parses the report, all or nothing, and counts what it holds into the answer.
@@ -299,7 +414,17 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
         ctx: &Context,
         answer: &mut Answer,
     ) -> Result<Conversion, Failure> {
-        let conv = asff_parsers::convert(bytes, Some(tool), ctx).map_err(|e| {
+        let limits = Limits {
+            max_report_bytes: self.config.max_report_bytes,
+        };
+        let conv = asff_parsers::convert_limited(
+            bytes,
+            Some(tool),
+            ctx,
+            &asff_parsers::Options::default(),
+            &limits,
+        )
+        .map_err(|e| {
             let error_type = match &e {
                 ConvertError::Report(r) if r.location == Location::Context => "NoScope",
                 _ => "MalformedReport",
@@ -313,7 +438,13 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
                 ConvertError::Detect(_) => tracing::error!("unknown report format"),
                 ConvertError::Encoding(_) => tracing::error!("unreadable report encoding"),
             }
-            Failure::new(answer.clone(), Retry::Permanent, error_type, e.to_string())
+            // the place and the kind of fault, not what the report says there
+            Failure::new(
+                answer.clone(),
+                Retry::Permanent,
+                error_type,
+                asff_core::text::without_quoted(&e.to_string()),
+            )
         })?;
         answer.skipped = conv.output.skipped_by_reason();
         answer.warnings = conv.output.warnings.clone();
@@ -345,6 +476,7 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
         inv: &Invocation,
         mode: Lifecycle,
         answer: &mut Answer,
+        all_failed: &mut Vec<FailedFinding>,
     ) -> Result<(), Failure> {
         let opts = ImportOptions {
             deadline: inv.deadline,
@@ -355,7 +487,8 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
             answer.lifecycle = Some(mode.as_str());
             let report = Box::pin(import(&self.sink, findings, &self.limiter, &opts)).await;
             answer.imported = report.imported;
-            answer.failed = report.failed.clone();
+            answer.set_failed(&report.failed);
+            all_failed.clone_from(&report.failed);
             if report.is_complete() {
                 return Ok(());
             }
@@ -411,7 +544,8 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
         ))
         .await;
         answer.imported = out.imported;
-        answer.failed = out.failed.clone();
+        answer.set_failed(&out.failed);
+        all_failed.clone_from(&out.failed);
         answer.lifecycle_notes = notes;
         answer.lifecycle(mode.as_str(), &out);
         tracing::info!(
@@ -486,9 +620,16 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
     }
 }
 
-fn aws_failure(answer: Answer, e: asff_hub::AwsError) -> Failure {
+fn aws_failure(answer: Answer, e: AwsError) -> Failure {
     let kind = e.retry;
-    Failure::new(answer, kind, "AwsCall", e.to_string())
+    let error_type = if e.is_deadline() {
+        "DeadlineExceeded"
+    } else if e.code == REPORT_TOO_LARGE {
+        REPORT_TOO_LARGE
+    } else {
+        "AwsCall"
+    };
+    Failure::new(answer, kind, error_type, e.to_string())
 }
 
 /// The tool: by `reportType` (or the key's or metadata's tool), else detected.
@@ -504,8 +645,13 @@ fn resolve_tool(c: &ReportContext, bytes: &[u8]) -> Result<Tool, (&'static str, 
                 ),
             )
         }),
-        None => asff_parsers::detect(bytes)
-            .map_err(|e| ("UnknownFormat", format!("{e}; or set reportType"))),
+        // what the document starts with is left out of the message
+        None => asff_parsers::detect(bytes).map_err(|e| {
+            (
+                "UnknownFormat",
+                asff_core::text::without_quoted(&format!("{e}; or set reportType")),
+            )
+        }),
     }
 }
 

@@ -15,6 +15,7 @@
 )]
 
 pub mod moto;
+pub mod proxy;
 
 use std::collections::HashSet;
 use std::path::PathBuf;

@@ -560,4 +560,86 @@ mod tests {
             (1500, Some(1), true)
         );
     }
+
+    #[test]
+    fn answers_stay_within_the_limit() {
+        let failed: Vec<FailedFinding> = (0..20_000)
+            .map(|i| FailedFinding {
+                id: format!("{}-{i}", "i".repeat(400)),
+                error_code: "InvalidInput".into(),
+                error_message: "m".repeat(5000),
+            })
+            .collect();
+        let mut a = Answer::default();
+        a.set_failed(&failed);
+        assert_eq!((a.failed.len(), a.failed_count), (MAX_FAILED, 20_000));
+        assert!(a
+            .failed
+            .iter()
+            .all(|f| f.error_message.chars().count() <= 512));
+        let out = asff_hub::lifecycle::Outcome {
+            archived: (0..5000)
+                .map(|i| format!("{}-{i}", "a".repeat(500)))
+                .collect(),
+            notes: (0..3000)
+                .map(|i| format!("note {i} {}", "n".repeat(300)))
+                .collect(),
+            ..Default::default()
+        };
+        a.lifecycle("on", &out);
+        a.warnings = (0..3000)
+            .map(|i| format!("w {i} {}", "w".repeat(500)))
+            .collect();
+        for i in 0..5 {
+            let mut other = Answer::default();
+            other.set_failed(&failed);
+            other.raw_report = Some(format!("s3://b/raw/{i}.json"));
+            a.merge(other);
+        }
+        assert_eq!(a.failed_count, 6 * 20_000);
+        assert_eq!(a.failed.len(), MAX_FAILED, "merged answers stay capped");
+        let json = a.to_json();
+        assert!(json.len() <= MAX_ANSWER_BYTES, "{}", json.len());
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["truncated"], true);
+        assert_eq!(v["failedCount"], 120_000);
+        assert_eq!(v["archived"], 5000, "counts stay complete");
+        // a small answer is not touched
+        let small = Answer::default().to_json();
+        assert!(!small.contains("truncated"));
+    }
+
+    #[test]
+    fn the_debug_form_is_short_and_typed() {
+        let f = Failure::new(
+            Answer::default(),
+            Retry::Permanent,
+            "MalformedReport",
+            "phpstan report at $.errors: invalid type: string \"SECRET\"",
+        );
+        let d = format!("{f:?}");
+        assert_eq!(
+            d,
+            "Failure(Permanent.MalformedReport, imported 0, failed 0)"
+        );
+    }
+
+    #[test]
+    fn a_transient_error_wins_in_merged_answers() {
+        let err = |kind, t: &'static str| Answer {
+            error: Some(ErrorInfo {
+                kind,
+                error_type: t,
+                message: String::new(),
+                report: Some(format!("s3://b/{t}")),
+            }),
+            ..Default::default()
+        };
+        let mut a = err(Retry::Permanent, "OutsideInputPrefix");
+        a.errors.extend(a.error.clone());
+        a.merge(err(Retry::Transient, "AwsCall"));
+        a.merge(err(Retry::Permanent, "MalformedReport"));
+        assert_eq!(a.error.as_ref().unwrap().error_type, "AwsCall");
+        assert_eq!(a.errors.len(), 3);
+    }
 }

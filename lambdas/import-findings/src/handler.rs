@@ -216,7 +216,10 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
     /// `INPUT_PREFIX` (IAM should stop both in AWS; this holds wherever the function runs).
     fn check_input(&self, loc: &S3Location) -> Result<(), String> {
         let c = &self.config;
-        if loc.bucket != c.bucket || !loc.key.starts_with(&c.input_prefix) {
+        // `.` and `..` segments: some clients and proxies resolve them, so that the key read
+        // would not be the key checked
+        let dots = loc.key.split('/').any(|s| s == "." || s == "..");
+        if loc.bucket != c.bucket || !loc.key.starts_with(&c.input_prefix) || dots {
             return Err(format!(
                 "{loc} is not under the function's input s3://{}/{} (INPUT_PREFIX): refused, nothing read",
                 c.bucket, c.input_prefix
@@ -670,6 +673,32 @@ mod tests {
         assert!(is_xml(b"\xEF\xBB\xBF  <?xml version='1.0'?><a/>"));
         assert!(!is_xml(b" {\"a\":1}"));
         assert!(!is_xml(b""));
+    }
+
+    #[test]
+    fn report_types_in_any_case() {
+        for t in Tool::ALL {
+            for name in std::iter::once(t.name()).chain(t.aliases().iter().copied()) {
+                for n in [name.to_string(), name.to_lowercase(), name.to_uppercase()] {
+                    let c = ReportContext {
+                        report_type: Some(n.clone()),
+                        ..Default::default()
+                    };
+                    assert_eq!(resolve_tool(&c, b"{}").ok(), Some(*t), "{n}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn detection_errors_do_not_quote_the_report() {
+        let (t, m) = resolve_tool(
+            &ReportContext::default(),
+            b"DB_PASSWORD=hunter2\nAPI_KEY=abc",
+        )
+        .unwrap_err();
+        assert_eq!(t, "UnknownFormat");
+        assert!(!m.contains("hunter2") && !m.contains("DB_PASSWORD"), "{m}");
     }
 
     #[test]

@@ -434,11 +434,7 @@ async fn a_missing_s3_report_is_a_permanent_error() {
 }
 
 fn notification(key_encoded: &str) -> String {
-    format!(
-        r#"{{"Records":[{{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"{REGION}","eventTime":"2024-01-01T00:00:00.000Z",
-        "eventName":"ObjectCreated:Put","s3":{{"s3SchemaVersion":"1.0","configurationId":"reports",
-        "bucket":{{"name":"{BUCKET}","arn":"arn:aws:s3:::{BUCKET}"}},"object":{{"key":"{key_encoded}","size":1}}}}}}]}}"#
-    )
+    notification_of(BUCKET, &[key_encoded])
 }
 
 #[tokio::test]

@@ -195,6 +195,20 @@ async fn the_binary_serves_invocations_through_the_runtime_api() {
         ("req-good".into(), good),
         ("req-malformed".into(), malformed),
         ("req-not-json".into(), "[1, 2".into()),
+        // hostile reports: their text must reach neither the logs nor the function error
+        (
+            "req-secret-text".into(),
+            r#"{"messageType":"CodeScanReport","report":"DB_PASSWORD=hunter2\nAPI_KEY=abc123"}"#
+                .into(),
+        ),
+        (
+            "req-secret-value".into(),
+            payload_with_report(
+                Some("PHPStan"),
+                r#"{"totals":{"errors":0,"file_errors":0},"files":[],"errors":"SECRET-VALUE-42"}"#,
+                "app-build:79",
+            ),
+        ),
     ])
     .await;
 
@@ -290,6 +304,32 @@ async fn the_binary_serves_invocations_through_the_runtime_api() {
         ("req-not-json", "error")
     );
 
+    // 4. hostile reports: short typed errors with the place, never the report's text
+    for (id, error_type, place) in [
+        (
+            "req-secret-text",
+            "Permanent.UnknownFormat",
+            "unknown report format",
+        ),
+        ("req-secret-value", "Permanent.MalformedReport", "$.errors"),
+    ] {
+        let p = api.next_posted().await;
+        assert_eq!((p.request_id.as_str(), p.kind.as_str()), (id, "error"));
+        let body = String::from_utf8_lossy(&p.body).to_string();
+        for secret in ["hunter2", "abc123", "SECRET-VALUE-42", "DB_PASSWORD"] {
+            assert!(
+                !body.contains(secret),
+                "{id}: the error quotes the report: {body}"
+            );
+        }
+        let err: serde_json::Value = serde_json::from_slice(&p.body).unwrap();
+        assert_eq!(err["errorType"], error_type, "{body}");
+        let inner: serde_json::Value =
+            serde_json::from_str(err["errorMessage"].as_str().unwrap()).unwrap();
+        let message = inner["error"]["message"].as_str().unwrap();
+        assert!(message.contains(place), "{id}: {message}");
+    }
+
     // the function is now waiting for the next event; stop it and read its logs
     child.start_kill().unwrap();
     let out = child.wait_with_output().await.unwrap();
@@ -309,7 +349,15 @@ async fn the_binary_serves_invocations_through_the_runtime_api() {
     assert_eq!(span["tool"], "dependency-check", "{archived}");
     assert_eq!(span["build_id"], "app-build:77", "{archived}");
     // never the report's contents
-    for secret in ["CVE-2020-10683", "glassfish", "schemaspy"] {
+    for secret in [
+        "CVE-2020-10683",
+        "glassfish",
+        "schemaspy",
+        "hunter2",
+        "abc123",
+        "SECRET-VALUE-42",
+        "DB_PASSWORD",
+    ] {
         assert!(
             !logs.contains(secret),
             "the logs show report contents ({secret})"

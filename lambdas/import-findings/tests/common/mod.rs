@@ -131,6 +131,31 @@ impl Env {
         )
     }
 
+    /// The handler with every service reached through `endpoint` (a fault-injecting proxy in
+    /// front of this moto server).
+    pub async fn handler_via(
+        &self,
+        endpoint: &str,
+        config: Config,
+    ) -> Handler<S3Archive, SecurityHubSink, StsAccount, S3StateStore> {
+        let sdk = sdk(endpoint).await;
+        Handler::new(
+            S3Archive::new(
+                aws::s3_client(&sdk),
+                config.bucket.clone(),
+                config.kms_key_id.clone(),
+            ),
+            SecurityHubSink::new(aws::securityhub_client(&sdk)),
+            StsAccount::new(aws::sts_client(&sdk)),
+            S3StateStore::new(
+                aws::s3_client(&sdk),
+                config.bucket.clone(),
+                config.kms_key_id.clone(),
+            ),
+            config,
+        )
+    }
+
     pub fn real_sink(&self) -> SecurityHubSink {
         SecurityHubSink::new(aws::securityhub_client(&self.sdk))
     }
@@ -303,6 +328,11 @@ pub fn payload_as_string(report_type: Option<&str>, report: &[u8], build_id: &st
     payload_with(report_type, &text, build_id)
 }
 
+/// The payload with the report given as JSON text (a value or a string literal).
+pub fn payload_with_report(report_type: Option<&str>, report_json: &str, build_id: &str) -> String {
+    payload_with(report_type, report_json, build_id)
+}
+
 fn payload_with(report_type: Option<&str>, report_json: &str, build_id: &str) -> String {
     let report_type = match report_type {
         Some(t) => format!(
@@ -348,6 +378,23 @@ pub fn sorted_ids(fs: &[aws_sdk_securityhub::types::AwsSecurityFinding]) -> Vec<
         .collect();
     ids.sort();
     ids
+}
+
+/// An S3 `ObjectCreated` notification for keys (URL-encoded as S3 sends them) of a bucket.
+pub fn notification_of(bucket: &str, keys: &[&str]) -> String {
+    let records: Vec<serde_json::Value> = keys
+        .iter()
+        .map(|k| {
+            serde_json::json!({
+                "eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": REGION,
+                "eventTime": "2024-01-01T00:00:00.000Z", "eventName": "ObjectCreated:Put",
+                "s3": {"s3SchemaVersion": "1.0", "configurationId": "reports",
+                       "bucket": {"name": bucket, "arn": format!("arn:aws:s3:::{bucket}")},
+                       "object": {"key": k, "size": 1}}
+            })
+        })
+        .collect();
+    serde_json::json!({ "Records": records }).to_string()
 }
 
 /// A registered tool by name.

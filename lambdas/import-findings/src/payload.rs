@@ -232,6 +232,12 @@ pub fn parse_bool(v: &str) -> Option<bool> {
     }
 }
 
+/// A payload value for a log line: at most 64 characters, control characters escaped.
+fn short(v: &str) -> String {
+    let v = asff_core::text::escape_controls(v);
+    asff_core::fit::truncate_chars(&v, 64).unwrap_or_else(|| v.into_owned())
+}
+
 fn clean(s: Option<String>) -> Option<String> {
     s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
@@ -255,7 +261,8 @@ impl Event {
         if let Some(t) = inc.message_type.as_deref() {
             if t != "CodeScanReport" {
                 tracing::warn!(
-                    message_type = t,
+                    // a payload value: bounded in the log line
+                    message_type = %short(t),
                     "unexpected messageType; handling it as CodeScanReport"
                 );
             }
@@ -355,7 +362,7 @@ fn parse_s3(
         if let Some(name) = r.event_name.as_deref() {
             if !name.starts_with("ObjectCreated") {
                 tracing::info!(
-                    event = name,
+                    event = %short(name),
                     "ignoring an S3 event that is not ObjectCreated"
                 );
                 continue;

@@ -66,6 +66,21 @@ fn rewrite_import(
     }))
 }
 
+/// Each finding's UpdatedAt and FirstObservedAt in Security Hub.
+async fn times(env: &Env) -> BTreeMap<String, (Option<String>, Option<String>)> {
+    env.findings()
+        .await
+        .iter()
+        .map(|f| {
+            let t = |v: Option<&str>| v.map(str::to_string);
+            (
+                f.id().unwrap().to_string(),
+                (t(f.updated_at()), t(f.first_observed_at())),
+            )
+        })
+        .collect()
+}
+
 /// Item 2: a 403 on reading a scope's existing state (kms:Decrypt missing, say) stops the run
 /// before anything is imported, so first-seen times are not reset.
 #[tokio::test]
@@ -80,20 +95,7 @@ async fn a_refused_state_read_stops_the_run_before_anything_is_imported() {
         .await
         .expect("the first run");
     assert!(first.imported > 0);
-    let before: BTreeMap<String, (Option<String>, Option<String>)> = env
-        .findings()
-        .await
-        .iter()
-        .map(|f| {
-            (
-                f.id().unwrap().to_string(),
-                (
-                    f.updated_at().map(str::to_string),
-                    f.first_observed_at().map(str::to_string),
-                ),
-            )
-        })
-        .collect();
+    let before = times(&env).await;
 
     proxy.add(Rule::new("GET", "/state/").fault(Fault::status(403, "AccessDenied")));
     proxy.forget();
@@ -111,20 +113,7 @@ async fn a_refused_state_read_stops_the_run_before_anything_is_imported() {
         msg.contains("nothing imported") && msg.contains("kms:Decrypt"),
         "{msg}"
     );
-    let after: BTreeMap<String, (Option<String>, Option<String>)> = env
-        .findings()
-        .await
-        .iter()
-        .map(|f| {
-            (
-                f.id().unwrap().to_string(),
-                (
-                    f.updated_at().map(str::to_string),
-                    f.first_observed_at().map(str::to_string),
-                ),
-            )
-        })
-        .collect();
+    let after = times(&env).await;
     assert_eq!(before, after, "nothing was imported again");
     let imports = proxy
         .seen()

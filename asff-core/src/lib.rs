@@ -38,6 +38,7 @@
 pub mod batch;
 pub mod build;
 pub mod context;
+pub mod emit;
 pub mod encoding;
 pub mod fit;
 pub mod id;
@@ -58,6 +59,7 @@ pub mod xml;
 
 pub use build::{build, build_with_product, repository_resource, Draft, ToolInfo};
 pub use context::{Context, ContextError, Pipeline, PipelineInfo, Scope, ScopeReport};
+pub use emit::{Accounting, EmitError, Emitter, Sink, SinkError};
 pub use fit::FitError;
 pub use model::AwsSecurityFinding;
 pub use policy::SeverityPolicy;

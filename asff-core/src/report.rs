@@ -41,11 +41,7 @@ pub struct ParseOutput {
 impl ParseOutput {
     /// Skipped records counted by reason.
     pub fn skipped_by_reason(&self) -> BTreeMap<String, usize> {
-        let mut m = BTreeMap::new();
-        for s in &self.skipped {
-            *m.entry(s.reason.clone()).or_insert(0) += 1;
-        }
-        m
+        crate::emit::count_reasons(&self.skipped)
     }
 
     /// Records one skipped record.
@@ -92,27 +88,17 @@ impl ParseOutput {
     /// emitted or skipped ([`ParseOutput::is_accounted`]), every finding in a scope the report
     /// covers ([`ParseOutput::uncovered`]: the lifecycle archives in those scopes only).
     pub fn check(&self) -> Result<(), String> {
-        if !self.is_accounted() {
-            return Err(format!(
-                "{} findings and {} skipped records do not add up to the {} records of the report",
-                self.findings.len(),
-                self.skipped.len(),
-                self.records
-            ));
-        }
-        if let Some(f) = self.uncovered().next() {
-            return Err(format!(
-                "finding {} has GeneratorId {}, which is not one of the scopes the report covers ({})",
-                f.id,
-                f.generator_id,
-                self.scopes
-                    .iter()
-                    .map(String::as_str)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
-        Ok(())
+        let uncovered = self
+            .uncovered()
+            .next()
+            .map(|f| (f.id.as_str(), f.generator_id.as_str()));
+        crate::emit::check_invariants(
+            self.findings.len(),
+            self.skipped.len(),
+            self.records,
+            uncovered,
+            &self.scopes,
+        )
     }
 }
 

@@ -59,7 +59,7 @@ mod convert;
 pub mod model;
 
 use asff_core::sniff::{trim_start, Sniff};
-use asff_core::{Context, ParseOutput, ReportError, ToolInfo};
+use asff_core::{Context, Emitter, ReportError, ToolInfo};
 
 /// The tool.
 pub const TOOL: ToolInfo = ToolInfo {
@@ -78,7 +78,7 @@ pub fn detect(sniff: &Sniff) -> bool {
 }
 
 /// Converts a report.
-pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
+pub fn parse_into(bytes: &[u8], ctx: &Context, out: &mut Emitter<'_>) -> Result<(), ReportError> {
     let _span = tracing::debug_span!("parse", format = TOOL.name).entered();
     let body = trim_start(bytes);
     if body.first() == Some(&b'[') {
@@ -96,7 +96,7 @@ pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
             "not a describe-image-scan-findings report: it has neither imageScanFindings nor imageScanStatus",
         ));
     }
-    convert::convert(envelope, ctx)
+    convert::convert(envelope, ctx, out)
 }
 
 asff_core::scanner!(

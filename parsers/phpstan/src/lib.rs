@@ -66,7 +66,7 @@ mod model;
 
 use asff_core::report::require_content;
 use asff_core::sniff::{json_start, Sniff};
-use asff_core::{Context, ParseOutput, ReportError, ToolInfo};
+use asff_core::{Context, Emitter, ReportError, ToolInfo};
 
 use crate::model::Report;
 
@@ -83,7 +83,7 @@ pub fn detect(sniff: &Sniff) -> bool {
 }
 
 /// Converts a report, skipping lines before the JSON.
-pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
+pub fn parse_into(bytes: &[u8], ctx: &Context, out: &mut Emitter<'_>) -> Result<(), ReportError> {
     let body = require_content(TOOL.name, bytes)?;
     let Some(start) = json_start(bytes) else {
         let head = String::from_utf8_lossy(body.get(..40).unwrap_or(body)).into_owned();
@@ -97,7 +97,7 @@ pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
     }
     let report: Report = asff_core::report::parse_json_at(TOOL.name, bytes, start)?;
     // (the facade logs what the conversion gave)
-    convert::convert(&report, ctx)
+    convert::convert(&report, ctx, out)
 }
 
 asff_core::scanner!(

@@ -65,7 +65,7 @@ pub mod model;
 pub use convert::AGGREGATED;
 
 use asff_core::sniff::{json_start, Sniff};
-use asff_core::{Context, ParseOutput, ReportError, ToolInfo};
+use asff_core::{Context, Emitter, ReportError, ToolInfo};
 
 /// The tool.
 pub const TOOL: ToolInfo = ToolInfo {
@@ -96,7 +96,7 @@ pub fn detect(sniff: &Sniff) -> bool {
 }
 
 /// Converts a report.
-pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
+pub fn parse_into(bytes: &[u8], ctx: &Context, out: &mut Emitter<'_>) -> Result<(), ReportError> {
     let _span = tracing::debug_span!("parse", format = TOOL.name).entered();
     // The CLI's stdout may carry lines before the JSON.
     let start = json_start(bytes).unwrap_or(0);
@@ -120,7 +120,7 @@ pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
             ));
         }
     }
-    convert::convert(&projects, array, ctx)
+    convert::convert(&projects, array, ctx, out)
 }
 
 asff_core::scanner!(

@@ -84,11 +84,14 @@ def phpstan(target, short=False):
 
 
 def sonarqube(target):
-    doc = json.loads(testdata("sonarqube/sq-webapi-example-issues-search-simpleStatus-impacts.json"))
+    doc = json.loads(testdata("sonarqube/defectdojo-findings_over_api.json"))
     doc = repeat_list(doc, lambda d: d["issues"], {"key"}, target)
-    doc["paging"]["total"] = len(doc["issues"])
-    doc["paging"]["pageSize"] = len(doc["issues"])
-    doc["total"] = len(doc["issues"])
+    for k in ("total", "ps"):
+        if k in doc:
+            doc[k] = len(doc["issues"])
+    if "paging" in doc:
+        doc["paging"]["total"] = len(doc["issues"])
+        doc["paging"]["pageSize"] = len(doc["issues"])
     return json.dumps(doc).encode()
 
 
@@ -140,7 +143,7 @@ def shapes(scale):
                            lambda d: d["vulnerabilities"], {"package", "package_name", "package_path"})(s(30))),
         ("snyk", "snyk.json",
          lambda: json_list("snyk/snyk-cli-container-test-json-app-vulns-nongrouped.json",
-                           lambda d: d["vulnerabilities"], {"packageName", "name"})(s(30))),
+                           lambda d: d["vulnerabilities"], {"packageName", "name", "id"})(s(30))),
         ("ecr", "ecr.json",
          lambda: json_list("ecr/ecr-enhanced-moto-test-fixture-motoserver-image.json",
                            lambda d: d["imageScanFindings"]["enhancedFindings"], {"findingArn", "name"})(s(30))),

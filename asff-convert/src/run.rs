@@ -250,7 +250,7 @@ impl Output {
             self.gate_tripped = true;
         }
         if let Some(min) = self.min_severity {
-            if !label.is_some_and(|l| l >= min) {
+            if label.is_none_or(|l| l < min) {
                 self.below_min += 1;
                 return Ok(());
             }

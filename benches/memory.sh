@@ -11,7 +11,9 @@ SCALE=${1:-1.0}
 NAMES=${2:-}
 DIR=${BENCH_DIR:-/tmp/asff-bench}
 mkdir -p "$DIR"
-cargo build --release --locked -p asff-convert --bin asff-convert --example value_parse >&2
+# separately: the example links dev-dependencies, whose features must not change the CLI measured
+cargo build --release --locked -p asff-convert --bin asff-convert >&2
+cargo build --release --locked -p asff-convert --example value_parse >&2
 BIN=target/release/asff-convert
 BASE=target/release/examples/value_parse
 
@@ -23,7 +25,7 @@ measure() {
   echo "$((kb / 1024)) $secs"
 }
 
-echo "| report | size (MB) | findings | convert peak RSS (MB) | × report | target 3×+64 (MB) | met | convert (s) | plain parse peak RSS (MB) | plain parse (s) |"
+echo "| report | size (MB) | findings | convert peak RSS (MiB) | × report | target 3×+64 (MiB) | met | convert (s) | plain parse peak RSS (MiB) | plain parse (s) |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 python3 benches/generate.py "$DIR" "$SCALE" ${NAMES:+"$NAMES"} | while read -r name path tool; do
   size=$(stat -c %s "$path")

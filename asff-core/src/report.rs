@@ -372,6 +372,43 @@ where
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
+/// A string of a report, borrowed from its bytes when it has no escapes: for map keys and
+/// newtypes, where `#[serde(borrow)]` on a `Cow<str>` field does not apply.
+///
+/// ```
+/// use asff_core::report::BorrowedStr;
+/// let plain: BorrowedStr = serde_json::from_str(r#""a.php""#)?;
+/// assert!(matches!(plain.0, std::borrow::Cow::Borrowed("a.php")));
+/// let escaped: BorrowedStr = serde_json::from_str(r#""a\\b.php""#)?;
+/// assert_eq!(escaped.0, "a\\b.php");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BorrowedStr<'a>(pub std::borrow::Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for BorrowedStr<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use std::borrow::Cow;
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for V<'a> {
+            type Value = BorrowedStr<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<BorrowedStr<'a>, E> {
+                Ok(BorrowedStr(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<BorrowedStr<'a>, E> {
+                Ok(BorrowedStr(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<BorrowedStr<'a>, E> {
+                Ok(BorrowedStr(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V(std::marker::PhantomData))
+    }
+}
+
 /// Parses a typed JSON report: fast, and on failure again with path tracking so the error names
 /// the JSON path.
 pub fn parse_json<'de, T>(format: &'static str, bytes: &'de [u8]) -> Result<T, ReportError>

@@ -82,7 +82,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Files<'a> {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Files<'a>, A::Error> {
                 let mut files = Vec::new();
-                while let Some(path) = map.next_key::<Borrowed<'a>>()? {
+                while let Some(path) = map.next_key::<asff_core::report::BorrowedStr<'a>>()? {
                     let path = path.0;
                     let result = map.next_value::<FileResult>()?;
                     files.push((path, result));
@@ -91,32 +91,6 @@ impl<'de: 'a, 'a> Deserialize<'de> for Files<'a> {
             }
         }
         d.deserialize_any(V(std::marker::PhantomData))
-    }
-}
-
-/// A string borrowed from the report when it has no escapes (a map key cannot be a
-/// `#[serde(borrow)]` field).
-struct Borrowed<'a>(Cow<'a, str>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for Borrowed<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct S<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for S<'a> {
-            type Value = Borrowed<'a>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Borrowed<'a>, E> {
-                Ok(Borrowed(Cow::Borrowed(v)))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Borrowed<'a>, E> {
-                Ok(Borrowed(Cow::Owned(v.to_string())))
-            }
-            fn visit_string<E>(self, v: String) -> Result<Borrowed<'a>, E> {
-                Ok(Borrowed(Cow::Owned(v)))
-            }
-        }
-        d.deserialize_str(S(std::marker::PhantomData))
     }
 }
 

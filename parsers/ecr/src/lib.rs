@@ -26,12 +26,12 @@
 //!   repository ARN when the digest is unknown), with registry, repository, digest, tags,
 //!   architecture and push time in its details and the image URI in `Details.Other`.
 //! - A report that cannot be the whole truth is converted but warned about, both with
-//!   `tracing::warn!` and in [`ParseOutput::warnings`]: enhanced scanning (status `ACTIVE`)
+//!   `tracing::warn!` and in [`ParseOutput::warnings`](asff_core::ParseOutput::warnings): enhanced scanning (status `ACTIVE`)
 //!   without `enhancedFindings` (old AWS CLIs drop them), a scan status other than COMPLETE or
 //!   ACTIVE, fewer findings than `findingSeverityCounts` counts, or a `nextToken`. Each also
-//!   marks the report incomplete ([`ParseOutput::incomplete`]): the finding lifecycle then
+//!   marks the report incomplete ([`ParseOutput::incomplete`](asff_core::ParseOutput::incomplete)): the finding lifecycle then
 //!   archives nothing.
-//! - The report speaks for the repository's scope ([`ParseOutput::scopes`]) also when it has no
+//! - The report speaks for the repository's scope ([`ParseOutput::scopes`](asff_core::ParseOutput::scopes)) also when it has no
 //!   findings (the repository from the envelope, else an ECR image URI given as the image; the
 //!   region of a clean report is the context's).
 //!

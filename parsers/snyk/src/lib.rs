@@ -28,11 +28,11 @@
 //!   tested (`path`, else `projectName` without `docker-image|`, else the context's image), a
 //!   `Container` resource; a code project → the pipeline's repository, the manifest (relative,
 //!   `/`-separated) and project name in the identity, a `CodeRepository` resource. The report
-//!   speaks for each project's scope ([`ParseOutput::scopes`]) also when it has no issues (a
+//!   speaks for each project's scope ([`ParseOutput::scopes`](asff_core::ParseOutput::scopes)) also when it has no issues (a
 //!   container result naming no image covers none, with a warning).
 //! - A report that is a Snyk error (`{"ok": false, "error": …}`) is a [`ReportError`]; in an
 //!   array, such an element (that project was not tested) marks the report incomplete
-//!   ([`ParseOutput::incomplete`], also a warning): the finding lifecycle then archives nothing.
+//!   ([`ParseOutput::incomplete`](asff_core::ParseOutput::incomplete), also a warning): the finding lifecycle then archives nothing.
 //!
 //! ```
 //! let report = br#"{

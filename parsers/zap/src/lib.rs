@@ -17,7 +17,7 @@
 //! - the scope is the scanned site (`@name`, normalised), so Ids and the GeneratorId
 //!   (`zap/https://example.com`) stay the same across scans of the same site, whatever the
 //!   repository or branch of the pipeline; the report speaks for every site it lists
-//!   ([`ParseOutput::scopes`]), also one without alerts, so the finding lifecycle archives the
+//!   ([`ParseOutput::scopes`](asff_core::ParseOutput::scopes)), also one without alerts, so the finding lifecycle archives the
 //!   alerts a site no longer has;
 //! - `riskcode` 3 → HIGH, 2 → MEDIUM, 1 → LOW, 0 → INFORMATIONAL; `Severity.Original` is ZAP's
 //!   risk word; confidence 0 (false positive) is skipped with reason `false positive`;

@@ -36,8 +36,9 @@ fn main() -> ExitCode {
         .init();
     let args = cli::Args::parse().with_env_defaults(&cli::ProcessEnv);
     let mut stderr = std::io::stderr().lock();
-    let outcome = run::run(&args, &mut std::io::stdin().lock()).and_then(|o| {
-        run::write_data(args.output.as_deref(), &o.data)?;
+    let outcome = run::run(&args, &mut std::io::stdin().lock()).and_then(|mut o| {
+        let data = std::mem::replace(&mut o.data, run::Data::Bytes(Vec::new()));
+        run::write_data(args.output.as_deref(), data)?;
         Ok(o)
     });
     match outcome {

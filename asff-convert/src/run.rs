@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::{Read, Write};
+use std::io::{Read, Seek, Write};
 use std::path::Path;
 
 use anyhow::{anyhow, bail, Context as _, Result};
@@ -21,10 +21,20 @@ pub const EXIT_ERROR: u8 = 2;
 /// Exit code: the report says the scan did not complete (unless `--allow-incomplete`).
 pub const EXIT_INCOMPLETE: u8 = 3;
 
+/// The data of a run, for stdout or `-o`.
+pub enum Data {
+    /// Held in memory (the summary).
+    Bytes(Vec<u8>),
+    /// Written finding by finding into an unlinked temporary file while converting, copied
+    /// out once the run succeeded: memory stays bounded, and a report that fails halfway
+    /// writes nothing (as when the data was collected).
+    Spool(std::fs::File),
+}
+
 /// What a successful run produced.
 pub struct Outcome {
-    /// The bytes for stdout or `-o`.
-    pub data: Vec<u8>,
+    /// The data for stdout or `-o`.
+    pub data: Data,
     /// Lines for stderr: warnings and the summary.
     pub notes: String,
     pub gate_tripped: bool,
@@ -135,7 +145,9 @@ pub fn read_input(input: &str, stdin: &mut dyn Read, max: u64) -> Result<Vec<u8>
     Ok(buf)
 }
 
-/// Converts and renders.
+/// Converts and renders: the findings go from the parser to the output one at a time
+/// ([`asff_parsers::stream`]); with `--previous` they are collected first, as the lifecycle
+/// orders them by scope and adds the archived ones.
 pub fn run(args: &Args, stdin: &mut dyn Read) -> Result<Outcome> {
     let ctx = context(args)?;
     let tool = format(args)?;
@@ -145,8 +157,258 @@ pub fn run(args: &Args, stdin: &mut dyn Read) -> Result<Outcome> {
     let limits = asff_parsers::Limits {
         max_report_bytes: args.max_report_size,
     };
-    let conv = asff_parsers::convert_limited(&bytes, tool, &ctx, &opts, &limits)?;
-    render(args, &ctx, conv)
+    let mut out = Output::new(args)?;
+    if let Some(path) = &args.previous {
+        let conv = asff_parsers::convert_limited(&bytes, tool, &ctx, &opts, &limits)?;
+        drop(bytes);
+        let Conversion { tool, mut output } = conv;
+        let previous = read_previous(path)?;
+        let lifecycle = apply_previous(&ctx, &mut output, &previous)?;
+        drop(previous);
+        for f in std::mem::take(&mut output.findings) {
+            out.current(f)?;
+        }
+        let accounting = asff_parsers::Accounting {
+            records: output.records,
+            emitted: 0,
+            skipped: output.skipped,
+            warnings: output.warnings,
+            scopes: output.scopes,
+            incomplete: output.incomplete,
+        };
+        return out.finish(args, &ctx, tool, accounting, Some(lifecycle));
+    }
+    let mut sink = |f: AwsSecurityFinding| -> std::result::Result<(), asff_parsers::SinkError> {
+        out.current(f).map_err(|e| {
+            let stop = e.to_string();
+            out.failed = Some(e);
+            stop.into()
+        })
+    };
+    match asff_parsers::stream(&bytes, tool, &ctx, &opts, &limits, &mut sink) {
+        Ok(done) => out.finish(args, &ctx, done.tool, done.accounting, None),
+        Err(asff_parsers::StreamError::Convert(e)) => Err(e.into()),
+        Err(asff_parsers::StreamError::Sink(e)) => {
+            Err(out.failed.take().unwrap_or_else(|| anyhow!("{e}")))
+        }
+    }
+}
+
+/// Where the findings of a run go as they come: counted, filtered by `--min-severity`, and
+/// written (the JSON array, or the batches' lines) into the spool.
+struct Output {
+    emit: Emit,
+    min_severity: Option<Label>,
+    fail_on: Option<Label>,
+    spool: Option<std::io::BufWriter<std::fs::File>>,
+    /// Findings of the report (before `--min-severity`), by label.
+    total: usize,
+    by_label: BTreeMap<Label, usize>,
+    gate_tripped: bool,
+    below_min: usize,
+    /// Findings written into the JSON array so far.
+    written: usize,
+    batcher: asff_core::batch::Batcher,
+    /// The error that stopped the conversion from the sink.
+    failed: Option<anyhow::Error>,
+}
+
+impl Output {
+    fn new(args: &Args) -> Result<Output> {
+        let spool = match args.emit {
+            Emit::Summary => None,
+            Emit::Findings | Emit::Batches => Some(std::io::BufWriter::new(
+                spool().context("cannot create a temporary file for the output")?,
+            )),
+        };
+        Ok(Output {
+            emit: args.emit,
+            min_severity: args.min_severity,
+            fail_on: args.fail_on,
+            spool,
+            total: 0,
+            by_label: BTreeMap::new(),
+            gate_tripped: false,
+            below_min: 0,
+            written: 0,
+            batcher: asff_core::batch::Batcher::default(),
+            failed: None,
+        })
+    }
+
+    /// A finding of the report: counted, and written unless below `--min-severity`.
+    fn current(&mut self, f: AwsSecurityFinding) -> Result<()> {
+        self.total += 1;
+        let label = f.label();
+        if let Some(l) = label {
+            *self.by_label.entry(l).or_insert(0) += 1;
+        }
+        if self
+            .fail_on
+            .is_some_and(|gate| label.is_some_and(|l| l >= gate))
+        {
+            self.gate_tripped = true;
+        }
+        if let Some(min) = self.min_severity {
+            if label.is_none_or(|l| l < min) {
+                self.below_min += 1;
+                return Ok(());
+            }
+        }
+        self.write(f)
+    }
+
+    /// Writes a finding into the data (the archived ones are not counted).
+    fn write(&mut self, f: AwsSecurityFinding) -> Result<()> {
+        let Some(spool) = self.spool.as_mut() else {
+            return Ok(());
+        };
+        let what = "cannot write the output into its temporary file";
+        match self.emit {
+            Emit::Findings => {
+                // what serde_json::to_vec_pretty writes of the whole array, one element at a time
+                spool
+                    .write_all(if self.written == 0 {
+                        b"[\n  "
+                    } else {
+                        b",\n  "
+                    })
+                    .context(what)?;
+                let one = serde_json::to_vec_pretty(&f)?;
+                for (i, line) in one.split(|b| *b == b'\n').enumerate() {
+                    if i > 0 {
+                        spool.write_all(b"\n  ").context(what)?;
+                    }
+                    spool.write_all(line).context(what)?;
+                }
+                self.written += 1;
+            }
+            Emit::Batches => {
+                if let Some(batch) = self.batcher.push(f)? {
+                    write_batch(spool, &batch).context(what)?;
+                }
+            }
+            Emit::Summary => {}
+        }
+        Ok(())
+    }
+
+    fn finish(
+        mut self,
+        args: &Args,
+        ctx: &Context,
+        tool: Tool,
+        mut accounting: asff_parsers::Accounting,
+        lifecycle: Option<Lifecycle>,
+    ) -> Result<Outcome> {
+        let scope_line = scope_notes(ctx, tool, &mut accounting.warnings, &accounting.scopes)
+            .map(|o| format!("  scope: {o}"));
+        let lifecycle_line = match lifecycle {
+            Some(l) => {
+                let line = if accounting.incomplete.is_empty() {
+                    format!(
+                        "  against --previous: {} archived (no longer reported), {} reactivated",
+                        l.archived.len(),
+                        l.reactivated
+                    )
+                } else {
+                    format!(
+                        "  against --previous: nothing archived, the report may be incomplete (see the warnings): \
+                         {} no longer reported stay active, {} reactivated",
+                        l.held_back, l.reactivated
+                    )
+                };
+                for f in l.archived {
+                    self.write(f)?;
+                }
+                Some(line)
+            }
+            None => None,
+        };
+
+        let mut summary = summary_table(
+            tool,
+            self.total,
+            &self.by_label,
+            &accounting.skipped_by_reason(),
+            self.below_min,
+            args,
+            self.gate_tripped,
+            // on stderr the warnings stand as `warning:` lines of their own
+            if args.emit == Emit::Summary {
+                &accounting.warnings
+            } else {
+                &[]
+            },
+        );
+        for line in lifecycle_line.into_iter().chain(scope_line) {
+            let _ = writeln!(summary, "{line}");
+        }
+
+        let what = "cannot write the output into its temporary file";
+        let data = match self.spool.take() {
+            None => Data::Bytes(summary.clone().into_bytes()),
+            Some(mut spool) => {
+                match self.emit {
+                    Emit::Findings if self.written == 0 => spool.write_all(b"[]\n"),
+                    Emit::Findings => spool.write_all(b"\n]\n"),
+                    _ => match std::mem::take(&mut self.batcher).finish() {
+                        Some(batch) => write_batch(&mut spool, &batch),
+                        None => Ok(()),
+                    },
+                }
+                .context(what)?;
+                let mut file = spool
+                    .into_inner()
+                    .map_err(|e| e.into_error())
+                    .context(what)?;
+                file.seek(std::io::SeekFrom::Start(0)).context(what)?;
+                Data::Spool(file)
+            }
+        };
+
+        let mut notes = String::new();
+        for w in &accounting.warnings {
+            let _ = writeln!(notes, "warning: {w}");
+        }
+        if args.emit != Emit::Summary {
+            notes.push_str(&summary);
+        }
+        Ok(Outcome {
+            data,
+            notes,
+            gate_tripped: self.gate_tripped,
+            incomplete: accounting.incomplete,
+        })
+    }
+}
+
+/// One line of `--emit batches`: a BatchImportFindings request body.
+fn write_batch(out: &mut dyn Write, batch: &[AwsSecurityFinding]) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *out, &serde_json::json!({ "Findings": batch }))?;
+    out.write_all(b"\n")
+}
+
+/// A new temporary file, already unlinked (on Unix) so that nothing is left behind.
+fn spool() -> std::io::Result<std::fs::File> {
+    let dir = std::env::temp_dir();
+    for i in 0..100 {
+        let p = dir.join(format!(".asff-convert.{}.{i}.spool", std::process::id()));
+        match std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&p)
+        {
+            Ok(f) => {
+                let _ = std::fs::remove_file(&p);
+                return Ok(f);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::other("no free temporary file name"))
 }
 
 /// Reads the previous run's findings: a JSON array of findings, or `{"Findings":[…]}` lines.
@@ -227,117 +489,15 @@ const SCOPE_HINT: &str = "pass --repo NAME and --branch NAME to scope them to th
 
 /// When the report's findings take the pipeline's code scope: where it came from (for the
 /// summary), and the pipeline's notes and fallback as warnings (first, before the parser's).
-fn scope_notes(ctx: &Context, tool: Tool, output: &mut ParseOutput) -> Option<String> {
-    let r = ctx.scope_report(tool.name(), &output.scopes)?;
-    output.warnings.splice(0..0, r.warnings(SCOPE_HINT));
+fn scope_notes(
+    ctx: &Context,
+    tool: Tool,
+    warnings: &mut Vec<String>,
+    scopes: &std::collections::BTreeSet<String>,
+) -> Option<String> {
+    let r = ctx.scope_report(tool.name(), scopes)?;
+    warnings.splice(0..0, r.warnings(SCOPE_HINT));
     Some(r.origin)
-}
-
-fn render(args: &Args, ctx: &Context, conv: Conversion) -> Result<Outcome> {
-    let Conversion { tool, mut output } = conv;
-    let scope_line = scope_notes(ctx, tool, &mut output).map(|o| format!("  scope: {o}"));
-    let lifecycle = match &args.previous {
-        Some(path) => {
-            let previous = read_previous(path)?;
-            Some(apply_previous(ctx, &mut output, &previous)?)
-        }
-        None => None,
-    };
-    let by_label = count_by_label(&output.findings);
-    let gate_tripped = args.fail_on.is_some_and(|gate| {
-        output
-            .findings
-            .iter()
-            .any(|f| f.label().is_some_and(|l| l >= gate))
-    });
-
-    let total = output.findings.len();
-    let findings = std::mem::take(&mut output.findings);
-    let mut kept: Vec<AwsSecurityFinding> = match args.min_severity {
-        Some(min) => findings
-            .into_iter()
-            .filter(|f| f.label().is_some_and(|l| l >= min))
-            .collect(),
-        None => findings,
-    };
-    let below_min = total - kept.len();
-    let lifecycle_line = lifecycle.map(|l| {
-        let line = if output.incomplete.is_empty() {
-            format!(
-                "  against --previous: {} archived (no longer reported), {} reactivated",
-                l.archived.len(),
-                l.reactivated
-            )
-        } else {
-            format!(
-                "  against --previous: nothing archived, the report may be incomplete (see the warnings): \
-                 {} no longer reported stay active, {} reactivated",
-                l.held_back, l.reactivated
-            )
-        };
-        kept.extend(l.archived);
-        line
-    });
-
-    let mut summary = summary_table(
-        tool,
-        total,
-        &by_label,
-        &output.skipped_by_reason(),
-        below_min,
-        args,
-        gate_tripped,
-        // on stderr the warnings stand as `warning:` lines of their own
-        if args.emit == Emit::Summary {
-            &output.warnings
-        } else {
-            &[]
-        },
-    );
-    for line in lifecycle_line.into_iter().chain(scope_line) {
-        let _ = writeln!(summary, "{line}");
-    }
-
-    let data = match args.emit {
-        Emit::Findings => {
-            let mut v = serde_json::to_vec_pretty(&kept)?;
-            v.push(b'\n');
-            v
-        }
-        Emit::Batches => {
-            let mut v = Vec::new();
-            for batch in asff_core::batch::batches(&kept)? {
-                serde_json::to_writer(&mut v, &serde_json::json!({ "Findings": batch }))?;
-                v.push(b'\n');
-            }
-            v
-        }
-        Emit::Summary => summary.clone().into_bytes(),
-    };
-
-    let mut notes = String::new();
-    for w in &output.warnings {
-        let _ = writeln!(notes, "warning: {w}");
-    }
-    if args.emit != Emit::Summary {
-        notes.push_str(&summary);
-    }
-    Ok(Outcome {
-        data,
-        notes,
-        gate_tripped,
-        incomplete: output.incomplete,
-    })
-}
-
-fn count_by_label(findings: &[AwsSecurityFinding]) -> BTreeMap<Label, usize> {
-    let mut m = BTreeMap::new();
-    for f in findings {
-        if let Some(l) = f.label() {
-            *m.entry(l).or_insert(0) += 1;
-        }
-    }
-    m
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -393,21 +553,25 @@ fn summary_table(
 }
 
 /// Writes the data to `-o FILE` ([`write_file`]) or stdout ([`write_stdout`]).
-pub fn write_data(output: Option<&Path>, data: &[u8]) -> Result<()> {
+pub fn write_data(output: Option<&Path>, data: Data) -> Result<()> {
+    let mut data: Box<dyn Read> = match data {
+        Data::Bytes(b) => Box::new(std::io::Cursor::new(b)),
+        Data::Spool(f) => Box::new(std::io::BufReader::new(f)),
+    };
     match output {
-        None => write_stdout(data),
-        Some(path) => write_file(path, data),
+        None => write_stdout(&mut data),
+        Some(path) => write_file(path, &mut data),
     }
 }
 
 /// Writes to stdout, failing when it is closed or not writable (a read-only fd 1, a full disk,
 /// a closed pipe) rather than dropping the data as `std::io::stdout()` does for a bad fd.
-pub fn write_stdout(data: &[u8]) -> Result<()> {
+pub fn write_stdout(data: &mut dyn Read) -> Result<()> {
     if crate::stdout::was_closed() {
         bail!("cannot write to stdout: it is closed (`>&-`); redirect it to a file or a pipe, or pass -o FILE");
     }
     let mut out = crate::stdout::writer().context("cannot write to stdout")?;
-    out.write_all(data).context("cannot write to stdout")?;
+    copy(data, &mut out).context("cannot write to stdout")?;
     out.flush().context("cannot write to stdout")?;
     Ok(())
 }
@@ -420,7 +584,7 @@ pub fn write_stdout(data: &[u8]) -> Result<()> {
 ///   written directly, `/dev/stdout` and `/dev/fd/N` appending to what the descriptor is.
 ///
 /// A failed write leaves no temporary file behind.
-pub fn write_file(path: &Path, data: &[u8]) -> Result<()> {
+pub fn write_file(path: &Path, data: &mut dyn Read) -> Result<()> {
     let what = || format!("cannot write {}", path.display());
     if is_descriptor_path(path) {
         return write_directly(path, data, std::fs::OpenOptions::new().append(true))
@@ -440,10 +604,28 @@ pub fn write_file(path: &Path, data: &[u8]) -> Result<()> {
 }
 
 /// Opens `path` as `options` say and writes the data into it (no temporary file).
-fn write_directly(path: &Path, data: &[u8], options: &std::fs::OpenOptions) -> std::io::Result<()> {
+fn write_directly(
+    path: &Path,
+    data: &mut dyn Read,
+    options: &std::fs::OpenOptions,
+) -> std::io::Result<()> {
     let mut f = options.open(path)?;
-    f.write_all(data)?;
+    copy(data, &mut f)?;
     f.flush()
+}
+
+/// Copies all of `data` into `out`, as `write_all` would write it.
+fn copy(data: &mut dyn Read, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = match data.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        out.write_all(buf.get(..n).unwrap_or_default())?;
+    }
 }
 
 /// `/dev/stdout`, `/dev/stderr`, `/dev/fd/N`, `/proc/self/fd/N`: names of open descriptors,
@@ -477,7 +659,7 @@ fn follow_links(path: &Path) -> std::io::Result<std::path::PathBuf> {
 /// Writes a temporary file beside `target` and renames it over `target`; removes it on failure.
 fn replace_atomically(
     target: &Path,
-    data: &[u8],
+    data: &mut dyn Read,
     existing: Option<&std::fs::Metadata>,
 ) -> std::io::Result<()> {
     let dir = target
@@ -503,7 +685,7 @@ fn replace_atomically(
         })
         .unwrap_or_else(|| Err(std::io::Error::other("no free temporary file name")))?;
     let written = (|| {
-        file.write_all(data)?;
+        copy(data, &mut file)?;
         if let Some(m) = existing {
             file.set_permissions(m.permissions())?;
             #[cfg(unix)]
@@ -521,4 +703,86 @@ fn replace_atomically(
         let _ = std::fs::remove_file(&tmp);
     }
     written
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser as _;
+
+    /// The data `Output` writes for these findings, finding by finding.
+    fn written(emit: &str, findings: &[AwsSecurityFinding]) -> Vec<u8> {
+        let args = Args::parse_from(["asff-convert", "--emit", emit, "x.json"]);
+        let mut out = Output::new(&args).unwrap();
+        for f in findings {
+            out.current(f.clone()).unwrap();
+        }
+        let ctx = asff_testkit::context();
+        let o = out
+            .finish(
+                &args,
+                &ctx,
+                Tool::ALL[0],
+                asff_parsers::Accounting::default(),
+                None,
+            )
+            .unwrap();
+        let mut data = Vec::new();
+        match o.data {
+            Data::Spool(mut f) => {
+                f.read_to_end(&mut data).unwrap();
+            }
+            Data::Bytes(b) => data = b,
+        }
+        data
+    }
+
+    /// What the CLI wrote when it collected the findings first.
+    fn collected(emit: &str, findings: &[AwsSecurityFinding]) -> Vec<u8> {
+        let mut v = Vec::new();
+        if emit == "findings" {
+            v = serde_json::to_vec_pretty(findings).unwrap();
+            v.push(b'\n');
+        } else {
+            for batch in asff_core::batch::batches(findings).unwrap() {
+                serde_json::to_writer(&mut v, &serde_json::json!({ "Findings": batch })).unwrap();
+                v.push(b'\n');
+            }
+        }
+        v
+    }
+
+    #[test]
+    fn written_finding_by_finding_is_byte_identical_to_the_collected_output() {
+        let mut reports = 0;
+        for tool in Tool::ALL {
+            for p in asff_testkit::testdata_files(tool.name(), &["json", "sarif", "xml"]) {
+                let bytes = asff_testkit::testdata(&p);
+                let Ok(conv) = asff_parsers::convert(&bytes, Some(*tool), &asff_testkit::context())
+                else {
+                    continue;
+                };
+                let findings = &conv.output.findings;
+                for emit in ["findings", "batches"] {
+                    assert!(
+                        written(emit, findings) == collected(emit, findings),
+                        "{p} --emit {emit}"
+                    );
+                }
+                reports += 1;
+            }
+        }
+        assert!(reports > 60, "{reports}");
+        // no findings at all, and more than one request
+        for emit in ["findings", "batches"] {
+            assert_eq!(written(emit, &[]), collected(emit, &[]), "{emit}");
+        }
+        let many = asff_testkit::testdata("grype/defectdojo-grype-0.7.0-many_vulns2.json");
+        let conv = asff_parsers::convert(&many, None, &asff_testkit::context()).unwrap();
+        assert!(conv.output.findings.len() > 100);
+        assert_eq!(
+            written("batches", &conv.output.findings),
+            collected("batches", &conv.output.findings)
+        );
+    }
 }

@@ -25,28 +25,61 @@ pub struct BatchError {
 /// finding is in exactly one range.
 pub fn plan(sizes: &[usize]) -> Result<Vec<Range<usize>>, BatchError> {
     let mut out = Vec::new();
-    let mut start = 0;
-    let mut bytes = ENVELOPE_BYTES;
-    for (i, &size) in sizes.iter().enumerate() {
+    let mut planner = Planner::default();
+    for &size in sizes {
+        out.extend(planner.next(size)?);
+    }
+    out.extend(planner.finish());
+    Ok(out)
+}
+
+/// [`plan`] one finding at a time: the range of the request that is full once a finding does
+/// not fit in it any more.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Planner {
+    /// The first finding of the open request, and the next finding's index.
+    start: usize,
+    next: usize,
+    bytes: usize,
+}
+
+impl Default for Planner {
+    fn default() -> Self {
+        Planner {
+            start: 0,
+            next: 0,
+            bytes: ENVELOPE_BYTES,
+        }
+    }
+}
+
+impl Planner {
+    /// Places the next finding, of `size` bytes; the request it closed, if any.
+    fn next(&mut self, size: usize) -> Result<Option<Range<usize>>, BatchError> {
+        let i = self.next;
         if ENVELOPE_BYTES + size > MAX_REQUEST_BYTES {
             return Err(BatchError {
                 index: i,
                 bytes: size,
             });
         }
-        let sep = usize::from(i > start);
-        if i - start == MAX_FINDINGS || bytes + sep + size > MAX_REQUEST_BYTES {
-            out.push(start..i);
-            start = i;
-            bytes = ENVELOPE_BYTES + size;
+        self.next += 1;
+        let sep = usize::from(i > self.start);
+        if i - self.start == MAX_FINDINGS || self.bytes + sep + size > MAX_REQUEST_BYTES {
+            let full = self.start..i;
+            self.start = i;
+            self.bytes = ENVELOPE_BYTES + size;
+            Ok(Some(full))
         } else {
-            bytes += sep + size;
+            self.bytes += sep + size;
+            Ok(None)
         }
     }
-    if start < sizes.len() {
-        out.push(start..sizes.len());
+
+    /// The last request, if it holds a finding.
+    fn finish(self) -> Option<Range<usize>> {
+        (self.start < self.next).then_some(self.start..self.next)
     }
-    Ok(out)
 }
 
 /// Splits findings into request-sized groups, in order.
@@ -57,6 +90,50 @@ pub fn batches(findings: &[AwsSecurityFinding]) -> Result<Vec<&[AwsSecurityFindi
         .into_iter()
         .filter_map(|r| findings.get(r))
         .collect())
+}
+
+/// [`batches`] as the findings come: [`Batcher::push`] gives back each request once it is full,
+/// [`Batcher::finish`] the last one. The requests are the same as [`batches`] makes of all the
+/// findings; only the open request is held.
+///
+/// ```
+/// use asff_core::batch::Batcher;
+/// # use asff_core::{build, Context, Draft, Scope, ToolInfo};
+/// # let ctx = Context::new("123456789012", "us-east-1")?;
+/// # let tool = ToolInfo { name: "t", product_name: "T", company_name: "T" };
+/// # let scope = Scope::image("registry.example/app:1");
+/// let mut batcher = Batcher::default();
+/// let mut requests = Vec::new();
+/// for i in 0..250 {
+///     # let f = build(&ctx, &tool, &scope, Draft { identity: vec![i.to_string()], title: "x".into(), types: vec!["Software and Configuration Checks".into()], ..Default::default() })?;
+///     requests.extend(batcher.push(f)?);
+/// }
+/// requests.extend(batcher.finish());
+/// assert_eq!(requests.iter().map(Vec::len).collect::<Vec<_>>(), [100, 100, 50]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Batcher {
+    planner: Planner,
+    open: Vec<AwsSecurityFinding>,
+}
+
+impl Batcher {
+    /// Adds a finding; the request it does not fit in, once that one is full.
+    pub fn push(
+        &mut self,
+        finding: AwsSecurityFinding,
+    ) -> Result<Option<Vec<AwsSecurityFinding>>, BatchError> {
+        let full = self.planner.next(serialized_len(&finding))?;
+        let done = full.map(|_| std::mem::take(&mut self.open));
+        self.open.push(finding);
+        Ok(done)
+    }
+
+    /// The last request, if it holds a finding.
+    pub fn finish(self) -> Option<Vec<AwsSecurityFinding>> {
+        (!self.open.is_empty()).then_some(self.open)
+    }
 }
 
 #[cfg(test)]
@@ -103,5 +180,47 @@ mod tests {
                 bytes: MAX_REQUEST_BYTES
             })
         );
+    }
+
+    #[test]
+    fn the_batcher_makes_the_requests_batches_makes() {
+        let ctx = crate::Context::new("123456789012", "us-east-1").unwrap();
+        let tool = crate::ToolInfo {
+            name: "t",
+            product_name: "T",
+            company_name: "T",
+        };
+        let scope = crate::Scope::image("registry.example/app:1");
+        // large descriptions so that some requests are full by bytes before 100 findings
+        let findings: Vec<AwsSecurityFinding> = (0..260)
+            .map(|i| {
+                let draft = crate::Draft {
+                    identity: vec![i.to_string()],
+                    title: format!("finding {i}"),
+                    description: "x".repeat(if i % 7 == 0 { 1000 } else { 10 } * (i % 60)),
+                    types: vec!["Software and Configuration Checks".into()],
+                    ..Default::default()
+                };
+                crate::build(&ctx, &tool, &scope, draft).unwrap()
+            })
+            .collect();
+        let want: Vec<Vec<String>> = batches(&findings)
+            .unwrap()
+            .into_iter()
+            .map(|b| b.iter().map(|f| f.id.clone()).collect())
+            .collect();
+        let mut b = Batcher::default();
+        let mut got = Vec::new();
+        for f in findings {
+            got.extend(b.push(f).unwrap());
+        }
+        got.extend(b.finish());
+        let got: Vec<Vec<String>> = got
+            .into_iter()
+            .map(|b| b.into_iter().map(|f| f.id).collect())
+            .collect();
+        assert_eq!(got, want);
+        assert!(want.len() >= 3, "{}", want.len());
+        assert!(Batcher::default().finish().is_none());
     }
 }

@@ -5,7 +5,10 @@
 //! (account, region, partition, pipeline, clock, severity policy), derives a stable Id from the
 //! tool, the [`Scope`] and the record's identity, masks secret-looking values in its free text
 //! ([`redact`]; [`Context::with_redaction`] turns it off) and fits the finding to Security Hub's limits.
-//! [`batch::batches`] then splits findings into BatchImportFindings requests.
+//! [`batch::batches`] then splits findings into BatchImportFindings requests ([`batch::Batcher`]
+//! as they come). Parsers hand each finding to an [`Emitter`] as soon as it is built
+//! ([`emit`]): it goes to a [`Sink`] and only the [`Accounting`] is kept, so that memory is
+//! bounded by the report rather than by the number of findings.
 //!
 //! For parsers: [`report`] has [`ReportError`] and the JSON helpers, [`sniff`] the format
 //! detection, and [`xml`] the one hardened XML reader every XML report is read with (no DTD
@@ -38,6 +41,7 @@
 pub mod batch;
 pub mod build;
 pub mod context;
+pub mod emit;
 pub mod encoding;
 pub mod fit;
 pub mod id;
@@ -58,6 +62,7 @@ pub mod xml;
 
 pub use build::{build, build_with_product, repository_resource, Draft, ToolInfo};
 pub use context::{Context, ContextError, Pipeline, PipelineInfo, Scope, ScopeReport};
+pub use emit::{Accounting, EmitError, Emitter, Sink, SinkError};
 pub use fit::FitError;
 pub use model::AwsSecurityFinding;
 pub use policy::SeverityPolicy;

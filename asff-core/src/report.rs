@@ -41,11 +41,7 @@ pub struct ParseOutput {
 impl ParseOutput {
     /// Skipped records counted by reason.
     pub fn skipped_by_reason(&self) -> BTreeMap<String, usize> {
-        let mut m = BTreeMap::new();
-        for s in &self.skipped {
-            *m.entry(s.reason.clone()).or_insert(0) += 1;
-        }
-        m
+        crate::emit::count_reasons(&self.skipped)
     }
 
     /// Records one skipped record.
@@ -92,27 +88,17 @@ impl ParseOutput {
     /// emitted or skipped ([`ParseOutput::is_accounted`]), every finding in a scope the report
     /// covers ([`ParseOutput::uncovered`]: the lifecycle archives in those scopes only).
     pub fn check(&self) -> Result<(), String> {
-        if !self.is_accounted() {
-            return Err(format!(
-                "{} findings and {} skipped records do not add up to the {} records of the report",
-                self.findings.len(),
-                self.skipped.len(),
-                self.records
-            ));
-        }
-        if let Some(f) = self.uncovered().next() {
-            return Err(format!(
-                "finding {} has GeneratorId {}, which is not one of the scopes the report covers ({})",
-                f.id,
-                f.generator_id,
-                self.scopes
-                    .iter()
-                    .map(String::as_str)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
-        Ok(())
+        let uncovered = self
+            .uncovered()
+            .next()
+            .map(|f| (f.id.as_str(), f.generator_id.as_str()));
+        crate::emit::check_invariants(
+            self.findings.len(),
+            self.skipped.len(),
+            self.records,
+            uncovered,
+            &self.scopes,
+        )
     }
 }
 
@@ -384,6 +370,43 @@ where
     T: Deserialize<'de> + Default,
 {
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+/// A string of a report, borrowed from its bytes when it has no escapes: for map keys and
+/// newtypes, where `#[serde(borrow)]` on a `Cow<str>` field does not apply.
+///
+/// ```
+/// use asff_core::report::BorrowedStr;
+/// let plain: BorrowedStr = serde_json::from_str(r#""a.php""#)?;
+/// assert!(matches!(plain.0, std::borrow::Cow::Borrowed("a.php")));
+/// let escaped: BorrowedStr = serde_json::from_str(r#""a\\b.php""#)?;
+/// assert_eq!(escaped.0, "a\\b.php");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BorrowedStr<'a>(pub std::borrow::Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for BorrowedStr<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use std::borrow::Cow;
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for V<'a> {
+            type Value = BorrowedStr<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<BorrowedStr<'a>, E> {
+                Ok(BorrowedStr(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<BorrowedStr<'a>, E> {
+                Ok(BorrowedStr(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<BorrowedStr<'a>, E> {
+                Ok(BorrowedStr(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V(std::marker::PhantomData))
+    }
 }
 
 /// Parses a typed JSON report: fast, and on failure again with path tracking so the error names

@@ -8,7 +8,7 @@
 //! ```
 //! use asff_core::scanner::{ScanOptions, Scanner};
 //! use asff_core::sniff::Sniff;
-//! use asff_core::{Context, ParseOutput, ReportError, ToolInfo};
+//! use asff_core::{Context, Emitter, ReportError, ToolInfo};
 //!
 //! struct Example;
 //!
@@ -19,17 +19,27 @@
 //!     fn detect(&self, sniff: &Sniff) -> bool {
 //!         sniff.is_object() && sniff.has_keys(&["exampleFindings"])
 //!     }
-//!     fn parse(&self, _: &[u8], _: &Context, _: &ScanOptions) -> Result<ParseOutput, ReportError> {
-//!         Ok(ParseOutput::default())
+//!     fn parse_into(
+//!         &self,
+//!         _: &[u8],
+//!         _: &Context,
+//!         _: &ScanOptions,
+//!         _: &mut Emitter<'_>,
+//!     ) -> Result<(), ReportError> {
+//!         Ok(())
 //!     }
 //! }
 //!
 //! assert_eq!(Example.info().name, "example");
 //! assert!(Example.aliases().is_empty());
+//! let ctx = Context::new("123456789012", "us-east-1")?;
+//! assert!(Example.parse(b"{}", &ctx, &ScanOptions::default())?.findings.is_empty());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 use crate::build::ToolInfo;
 use crate::context::Context;
+use crate::emit::Emitter;
 use crate::report::{ParseOutput, ReportError};
 use crate::sniff::Sniff;
 
@@ -65,19 +75,35 @@ pub trait Scanner: Sync {
     /// scanner; a report two of them claim is ambiguous.
     fn detect(&self, sniff: &Sniff) -> bool;
 
-    /// Converts a report of this tool: every record emitted or skipped with a reason, every
-    /// scope the report speaks for covered ([`ParseOutput::cover`]).
+    /// Converts a report of this tool into `out`, one finding at a time: every record emitted
+    /// ([`Emitter::emit`]) or skipped with a reason, every scope the report speaks for covered
+    /// ([`Emitter::cover`]). An error of `emit` (the sink failed) is returned at once.
+    fn parse_into(
+        &self,
+        bytes: &[u8],
+        ctx: &Context,
+        options: &ScanOptions,
+        out: &mut Emitter<'_>,
+    ) -> Result<(), ReportError>;
+
+    /// [`Scanner::parse_into`] collected into a [`ParseOutput`] (its invariants not checked:
+    /// see [`ParseOutput::check`]).
     fn parse(
         &self,
         bytes: &[u8],
         ctx: &Context,
         options: &ScanOptions,
-    ) -> Result<ParseOutput, ReportError>;
+    ) -> Result<ParseOutput, ReportError> {
+        crate::emit::collect(self.info().name, |out| {
+            self.parse_into(bytes, ctx, options, out)
+        })
+    }
 }
 
 /// Declares a tool crate's [`Scanner`]: a unit struct whose methods are the crate's `TOOL`,
-/// `detect(&Sniff) -> bool` and `parse(&[u8], &Context) -> Result<ParseOutput, ReportError>`
-/// (a tool that takes [`ScanOptions`] implements [`Scanner`] itself), plus `aliases`.
+/// `detect(&Sniff) -> bool` and `parse_into(&[u8], &Context, &mut Emitter) -> Result<(), ReportError>`
+/// (a tool that takes [`ScanOptions`] implements [`Scanner`] itself), plus `aliases`; and the
+/// crate's collecting `parse(&[u8], &Context) -> Result<ParseOutput, ReportError>`.
 ///
 /// ```ignore
 /// asff_core::scanner!(
@@ -93,6 +119,15 @@ macro_rules! scanner {
         #[derive(Debug, Clone, Copy, Default)]
         pub struct $name;
 
+        /// Converts a report, collecting its findings ([`parse_into`] hands them out one at a
+        /// time).
+        pub fn parse(
+            bytes: &[u8],
+            ctx: &$crate::Context,
+        ) -> Result<$crate::ParseOutput, $crate::ReportError> {
+            $crate::emit::collect(TOOL.name, |out| parse_into(bytes, ctx, out))
+        }
+
         impl $crate::Scanner for $name {
             fn info(&self) -> $crate::ToolInfo {
                 TOOL
@@ -103,13 +138,14 @@ macro_rules! scanner {
             fn detect(&self, sniff: &$crate::sniff::Sniff) -> bool {
                 detect(sniff)
             }
-            fn parse(
+            fn parse_into(
                 &self,
                 bytes: &[u8],
                 ctx: &$crate::Context,
                 _: &$crate::ScanOptions,
-            ) -> Result<$crate::ParseOutput, $crate::ReportError> {
-                parse(bytes, ctx)
+                out: &mut $crate::Emitter<'_>,
+            ) -> Result<(), $crate::ReportError> {
+                parse_into(bytes, ctx, out)
             }
         }
     };

@@ -9,7 +9,7 @@ use asff_core::model::{
 use asff_core::severity::unrated_label;
 use asff_core::text::{clean, push_unique};
 use asff_core::vuln::{is_cve, Severity, TYPE_CVE, TYPE_VULNERABILITY as TYPE_VULN};
-use asff_core::{build, Context, Draft, Label, ParseOutput, ReportError};
+use asff_core::{build, Context, Draft, Emitter, Label, ReportError};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
@@ -32,7 +32,7 @@ fn fit_error(path: &str, e: asff_core::FitError) -> ReportError {
 
 /// The image of an engine report: `--image` when given (the report names only the digest),
 /// else a scope built from the digest.
-fn engine_image(report_digest: Option<&str>, ctx: &Context, out: &mut ParseOutput) -> Image {
+fn engine_image(report_digest: Option<&str>, ctx: &Context, out: &mut Emitter<'_>) -> Image {
     match ctx.image() {
         Some(reference) => {
             let image = Image::from_reference(reference, report_digest);
@@ -61,12 +61,13 @@ fn engine_image(report_digest: Option<&str>, ctx: &Context, out: &mut ParseOutpu
 }
 
 /// Converts an `anchore-cli --json image vuln IMAGE all` report.
-pub fn engine(report: EngineReport, ctx: &Context) -> Result<ParseOutput, ReportError> {
-    let mut out = ParseOutput {
-        records: report.vulnerabilities.len(),
-        ..Default::default()
-    };
-    let image = engine_image(present(&report.image_digest), ctx, &mut out);
+pub fn engine(
+    report: EngineReport,
+    ctx: &Context,
+    out: &mut Emitter<'_>,
+) -> Result<(), ReportError> {
+    out.records = report.vulnerabilities.len();
+    let image = engine_image(present(&report.image_digest), ctx, out);
     let scope = image.scope();
     // the report speaks for the image, also when it has no vulnerabilities
     out.cover(&TOOL, &scope);
@@ -80,9 +81,9 @@ pub fn engine(report: EngineReport, ctx: &Context) -> Result<ParseOutput, Report
             continue;
         }
         let finding = build(ctx, &TOOL, &scope, draft).map_err(|e| fit_error(&path, e))?;
-        out.findings.push(finding);
+        out.emit(finding)?;
     }
-    Ok(out)
+    Ok(())
 }
 
 fn cvss_entries(data: &[CvssData], source: &str, cvss: &mut Vec<Cvss>, ids: &mut Vec<String>) {
@@ -295,7 +296,7 @@ fn engine_draft(
 }
 
 /// The image of an Enterprise report: from its metadata, else `--image`, else the digest.
-fn enterprise_image(report: &EnterpriseReport, ctx: &Context, out: &mut ParseOutput) -> Image {
+fn enterprise_image(report: &EnterpriseReport, ctx: &Context, out: &mut Emitter<'_>) -> Image {
     let m = &report.metadata;
     let digest = present(&m.image_digest);
     let repository = present(&m.repository).map(|repo| match present(&m.registry) {
@@ -316,26 +317,27 @@ fn enterprise_image(report: &EnterpriseReport, ctx: &Context, out: &mut ParseOut
 }
 
 /// Converts an Anchore Enterprise report (`metadata` and `securityEvaluation[]`).
-pub fn enterprise(report: EnterpriseReport, ctx: &Context) -> Result<ParseOutput, ReportError> {
-    let mut out = ParseOutput {
-        records: report.security_evaluation.len(),
-        ..Default::default()
-    };
-    let image = enterprise_image(&report, ctx, &mut out);
+pub fn enterprise(
+    report: EnterpriseReport,
+    ctx: &Context,
+    out: &mut Emitter<'_>,
+) -> Result<(), ReportError> {
+    out.records = report.security_evaluation.len();
+    let image = enterprise_image(&report, ctx, out);
     let scope = image.scope();
     out.cover(&TOOL, &scope);
     let mut seen = HashSet::new();
     for (i, e) in report.security_evaluation.iter().enumerate() {
         let path = format!("$.securityEvaluation[{i}]");
-        let draft = enterprise_draft(e, &image, ctx, &path, &mut out);
+        let draft = enterprise_draft(e, &image, ctx, &path, out);
         if !seen.insert(draft.identity.clone()) {
             out.skip(path, "duplicate");
             continue;
         }
         let finding = build(ctx, &TOOL, &scope, draft).map_err(|e| fit_error(&path, e))?;
-        out.findings.push(finding);
+        out.emit(finding)?;
     }
-    Ok(out)
+    Ok(())
 }
 
 fn enterprise_draft(
@@ -343,7 +345,7 @@ fn enterprise_draft(
     image: &Image,
     ctx: &Context,
     path: &str,
-    out: &mut ParseOutput,
+    out: &mut Emitter<'_>,
 ) -> Draft {
     let severity = Severity::parse(e.severity.as_deref());
     let vuln = e.vulnerability_id.trim();

@@ -60,7 +60,7 @@ pub mod model;
 
 use asff_core::report::parse_json;
 use asff_core::sniff::{sniff, Sniff};
-use asff_core::{Context, ParseOutput, ReportError, ToolInfo};
+use asff_core::{Context, Emitter, ReportError, ToolInfo};
 
 /// The tool.
 pub const TOOL: ToolInfo = ToolInfo {
@@ -87,15 +87,15 @@ pub fn detect(sniff: &Sniff) -> bool {
 }
 
 /// Converts a report of either layout.
-pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
+pub fn parse_into(bytes: &[u8], ctx: &Context, out: &mut Emitter<'_>) -> Result<(), ReportError> {
     let s = sniff(bytes);
     if is_enterprise(&s) {
         let report: model::EnterpriseReport = parse_json(TOOL.name, bytes)?;
-        convert::enterprise(report, ctx)
+        convert::enterprise(report, ctx, out)
     } else if is_engine(&s) || s.is_unknown() {
         // Malformed documents go through the typed parse for an error with a JSON path.
         let report: model::EngineReport = parse_json(TOOL.name, bytes)?;
-        convert::engine(report, ctx)
+        convert::engine(report, ctx, out)
     } else {
         Err(ReportError::at_path(
             TOOL.name,

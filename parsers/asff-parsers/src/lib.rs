@@ -6,6 +6,12 @@
 //! what it registered. [`detect`] looks at the content; [`convert`] detects (unless told the tool),
 //! parses, and checks that every record of the report was emitted or skipped.
 //!
+//! [`convert`] collects the findings; [`stream`] hands them to a [`Sink`] one at a time as they
+//! are converted and keeps only the [`Accounting`] (records, skipped records with their reason,
+//! warnings, scopes covered, why the report may be incomplete), so that memory is bounded by
+//! the report rather than by the number of findings. See [`stream`] for feeding an async
+//! consumer.
+//!
 //! ```
 //! use asff_parsers::{convert, Tool};
 //!
@@ -25,6 +31,8 @@
 
 use std::fmt;
 
+pub use asff_core::emit::{Accounting, Sink, SinkError};
+use asff_core::emit::{EmitError, Emitter};
 use asff_core::encoding::Decoded;
 use asff_core::scanner::{ScanOptions, Scanner};
 use asff_core::sniff::{sniff, Sniff};
@@ -107,6 +115,18 @@ impl Tool {
     /// Whether a sniffed report looks like this tool's.
     pub fn detects(self, sniff: &Sniff) -> bool {
         self.0.detect(sniff)
+    }
+
+    /// Parses a report of this tool with options into an emitter, one finding at a time (no
+    /// invariant check: [`stream`] does it).
+    pub fn parse_into(
+        self,
+        bytes: &[u8],
+        ctx: &Context,
+        options: &Options,
+        out: &mut Emitter<'_>,
+    ) -> Result<(), ReportError> {
+        self.0.parse_into(bytes, ctx, options, out)
     }
 
     /// Parses a report of this tool with options.
@@ -284,6 +304,9 @@ pub fn convert_with(
 /// A report in UTF-16 or UTF-32 (with a byte order mark), or an XML report in the encoding its
 /// declaration names, is decoded first ([`asff_core::encoding`]); error positions are those of
 /// the original bytes.
+///
+/// This is [`stream`] into a `Vec`: the same findings, in the same order, with the same
+/// accounting and errors.
 pub fn convert_limited(
     bytes: &[u8],
     tool: Option<Tool>,
@@ -291,26 +314,131 @@ pub fn convert_limited(
     options: &Options,
     limits: &Limits,
 ) -> Result<Conversion, ConvertError> {
+    let mut findings = Vec::new();
+    match stream(bytes, tool, ctx, options, limits, &mut findings) {
+        Ok(Streamed { tool, accounting }) => Ok(Conversion {
+            tool,
+            output: accounting.into_output(findings),
+        }),
+        Err(StreamError::Convert(e)) => Err(e),
+        // a Vec never refuses a finding
+        Err(StreamError::Sink(e)) => Err(ReportError::document(
+            tool.map_or("report", Tool::name),
+            format!("internal error: {e}"),
+        )
+        .into()),
+    }
+}
+
+/// What [`stream`] says about a report once all its findings went to the sink.
+#[derive(Debug, Clone)]
+pub struct Streamed {
+    pub tool: Tool,
+    pub accounting: Accounting,
+}
+
+/// Why [`stream`] stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum StreamError {
+    /// The report cannot be converted (as [`convert`] would say).
+    #[error(transparent)]
+    Convert(#[from] ConvertError),
+    /// The sink refused a finding (its error): the conversion stopped there.
+    #[error("the conversion was stopped by its output: {0}")]
+    Sink(SinkError),
+}
+
+/// Converts a report finding by finding: like [`convert_limited`] (detection, limits,
+/// decoding, the same errors), but each finding goes to `sink` as soon as it is built and
+/// fitted, and only the [`Accounting`] is kept. The findings reach the sink in the order
+/// [`convert`] lists them.
+///
+/// The sink is called on the converting thread and may block: to feed an async consumer, run
+/// `stream` in `tokio::task::spawn_blocking` and have the sink push batches into a bounded
+/// channel (`Sender::blocking_send`), so that conversion waits while the consumer is behind.
+/// A sink error (the receiver went away, an import failed) stops the conversion at once, with
+/// [`StreamError::Sink`] carrying it.
+///
+/// Invariants (every record emitted or skipped, every finding in a covered scope) can only be
+/// checked at the end: a breach (a parser bug) is an error after the sink took the findings,
+/// and a report that turns out malformed halfway fails after the sink took the findings before
+/// it. A caller that must not act on part of a report (import it, archive what is absent) waits
+/// for `Ok` before it commits.
+///
+/// ```
+/// use std::sync::mpsc;
+/// use asff_core::AwsSecurityFinding;
+/// use asff_parsers::{stream, Limits, Options, SinkError, StreamError};
+///
+/// let ctx = asff_core::Context::new("123456789012", "us-east-1")?.with_pipeline(asff_core::Pipeline {
+///     repository: Some("https://github.com/org/app.git".into()),
+///     branch: Some("main".into()),
+///     ..Default::default()
+/// });
+/// let report = br#"{"totals":{"errors":0,"file_errors":2},"files":{"/src/A.php":{"errors":2,"messages":[
+///     {"message":"Undefined variable: $a","line":3,"ignorable":true},
+///     {"message":"Undefined variable: $b","line":4,"ignorable":true}]}},"errors":[]}"#;
+/// # #[cfg(feature = "phpstan")] {
+/// // batches of up to 100 findings into a bounded channel, drained by another thread (in the
+/// // Lambda: an async task importing each batch while the conversion goes on)
+/// let (tx, rx) = mpsc::sync_channel::<Vec<AwsSecurityFinding>>(2);
+/// let consumer = std::thread::spawn(move || rx.iter().map(|b| b.len()).sum::<usize>());
+/// let mut batch = Vec::new();
+/// let mut sink = |f: AwsSecurityFinding| -> Result<(), SinkError> {
+///     batch.push(f);
+///     if batch.len() == 100 {
+///         tx.send(std::mem::take(&mut batch))?; // blocks while the channel is full
+///     }
+///     Ok(())
+/// };
+/// let done = stream(report, None, &ctx, &Options::default(), &Limits::default(), &mut sink)?;
+/// tx.send(std::mem::take(&mut batch))?;
+/// drop(tx);
+/// assert_eq!(done.tool.name(), "phpstan");
+/// assert_eq!((done.accounting.records, done.accounting.emitted), (2, 2));
+/// assert_eq!(consumer.join().unwrap(), 2);
+///
+/// // a sink that fails stops the conversion with its error
+/// let mut refuse = |_: AwsSecurityFinding| -> Result<(), SinkError> { Err("the import failed".into()) };
+/// match stream(report, None, &ctx, &Options::default(), &Limits::default(), &mut refuse) {
+///     Err(StreamError::Sink(e)) => assert_eq!(e.to_string(), "the import failed"),
+///     other => panic!("{other:?}"),
+/// }
+/// # }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn stream(
+    bytes: &[u8],
+    tool: Option<Tool>,
+    ctx: &Context,
+    options: &Options,
+    limits: &Limits,
+    sink: &mut dyn Sink,
+) -> Result<Streamed, StreamError> {
     let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
     if size > limits.max_report_bytes {
         // named by the tool given or detected (detection streams over the bytes)
-        return Err(too_large(tool.or_else(|| detect(bytes).ok()), size, limits));
+        return Err(too_large(tool.or_else(|| detect(bytes).ok()), size, limits).into());
     }
     let decoded = match asff_core::encoding::decode(bytes) {
         Ok(d) => d,
         // the error names the format when it is given or can be told from the bytes as they are
         Err(e) => {
-            return Err(match tool.or_else(|| detect(bytes).ok()) {
-                Some(t) => ReportError::document(t.name(), e.to_string()).into(),
-                None => e.into(),
-            })
+            return Err(StreamError::Convert(
+                match tool.or_else(|| detect(bytes).ok()) {
+                    Some(t) => ConvertError::Report(ReportError::document(t.name(), e.to_string())),
+                    None => ConvertError::Encoding(e),
+                },
+            ))
         }
     };
     if !decoded.is_original() {
         tracing::debug!(encoding = decoded.encoding(), "decoded the report");
     }
-    convert_decoded(&decoded, tool, ctx, options).map_err(|e| match e {
-        ConvertError::Report(r) => ConvertError::Report(decoded.locate(r)),
+    stream_decoded(&decoded, tool, ctx, options, sink).map_err(|e| match e {
+        StreamError::Convert(ConvertError::Report(r)) => {
+            StreamError::Convert(ConvertError::Report(decoded.locate(r)))
+        }
         e => e,
     })
 }
@@ -326,33 +454,39 @@ fn too_large(tool: Option<Tool>, size: u64, limits: &Limits) -> ConvertError {
     .into()
 }
 
-/// [`convert_limited`] on the decoded text (detected there, not decoded again).
-fn convert_decoded(
+/// [`stream`] on the decoded text (detected there, not decoded again).
+fn stream_decoded(
     decoded: &Decoded<'_>,
     tool: Option<Tool>,
     ctx: &Context,
     options: &Options,
-) -> Result<Conversion, ConvertError> {
+    sink: &mut dyn Sink,
+) -> Result<Streamed, StreamError> {
     let tool = match tool {
         Some(t) => t,
-        None => detect_decoded(decoded)?,
+        None => detect_decoded(decoded).map_err(ConvertError::from)?,
     };
     let bytes = decoded.bytes();
 
     let _span = tracing::debug_span!("convert", tool = tool.name()).entered();
-    let output = tool.parse_with(bytes, ctx, options)?;
-    check_output(tool, &output)?;
+    let mut out = Emitter::new(tool.name(), sink);
+    let parsed = tool.parse_into(bytes, ctx, options, &mut out);
+    let accounting = out.finish(parsed).map_err(|e| match e {
+        EmitError::Report(r) => StreamError::Convert(r.into()),
+        EmitError::Sink(e) => StreamError::Sink(e),
+    })?;
     tracing::debug!(
-        findings = output.findings.len(),
-        skipped = output.skipped.len(),
+        findings = accounting.emitted,
+        skipped = accounting.skipped.len(),
         "converted"
     );
-    Ok(Conversion { tool, output })
+    Ok(Streamed { tool, accounting })
 }
 
 /// The invariants of a parser's output: every record emitted or skipped, and every finding in
 /// a scope the report says it covers (the lifecycle archives in those scopes only). A breach is
 /// a parser bug, reported as an internal error rather than passed on.
+#[cfg(test)]
 fn check_output(tool: Tool, output: &ParseOutput) -> Result<(), ReportError> {
     output
         .check()

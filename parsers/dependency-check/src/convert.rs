@@ -7,7 +7,7 @@ use asff_core::model::{
     YesNo, YesNoPartial,
 };
 use asff_core::{
-    build, repository_resource, Context, Draft, Label, Location, ParseOutput, ReportError,
+    build, repository_resource, Context, Draft, Emitter, Label, Location, ReportError,
 };
 
 use crate::model::{CvssV2, CvssV3, Dependency, Report, Text, Vulnerability};
@@ -469,18 +469,16 @@ pub(crate) fn convert(
     report: &Report<'_>,
     syntax: Syntax,
     ctx: &Context,
-) -> Result<ParseOutput, ReportError> {
+    out: &mut Emitter<'_>,
+) -> Result<(), ReportError> {
     let deps = &report.dependencies;
-    let mut out = ParseOutput {
-        records: deps
-            .iter()
-            .map(|d| {
-                d.vulnerabilities.as_ref().map_or(0, Vec::len)
-                    + d.suppressed_vulnerabilities.as_ref().map_or(0, Vec::len)
-            })
-            .sum(),
-        ..Default::default()
-    };
+    out.records = deps
+        .iter()
+        .map(|d| {
+            d.vulnerabilities.as_ref().map_or(0, Vec::len)
+                + d.suppressed_vulnerabilities.as_ref().map_or(0, Vec::len)
+        })
+        .sum();
 
     let exceptions = report
         .scan_info
@@ -507,7 +505,6 @@ pub(crate) fn convert(
     // the report speaks for the repository, also when it has no vulnerabilities
     out.cover(&TOOL, &common.scope);
     let mut dup_iter = duplicates.into_iter().peekable();
-    out.findings.reserve(cands.len() - dup_iter.len());
     for (i, c) in cands.iter().enumerate() {
         let path = || syntax.vulnerability_path(c.d, c.v);
         if dup_iter.peek() == Some(&i) {
@@ -536,7 +533,7 @@ pub(crate) fn convert(
         let draft = draft(&common, dep, info, vuln, ident);
         let finding = build(ctx, &TOOL, &common.scope, draft)
             .map_err(|e| syntax.error(path(), dep, e.to_string()))?;
-        out.findings.push(finding);
+        out.emit(finding)?;
     }
 
     for (d, dep) in deps.iter().enumerate() {
@@ -544,7 +541,7 @@ pub(crate) fn convert(
             out.skip(syntax.suppressed_path(d, k), "suppressed");
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// What every finding of a report shares.

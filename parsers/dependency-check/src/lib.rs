@@ -64,7 +64,7 @@ mod xml;
 
 use asff_core::report::parse_json;
 use asff_core::sniff::Sniff;
-use asff_core::{Context, Location, ParseOutput, ReportError, ToolInfo};
+use asff_core::{Context, Emitter, Location, ReportError, ToolInfo};
 
 use convert::Syntax;
 use model::Report;
@@ -99,12 +99,12 @@ pub fn detect(sniff: &Sniff) -> bool {
 }
 
 /// Converts a JSON or XML report.
-pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
+pub fn parse_into(bytes: &[u8], ctx: &Context, out: &mut Emitter<'_>) -> Result<(), ReportError> {
     let body = asff_core::report::require_content(TOOL.name, bytes)?;
     if body.first() == Some(&b'<') {
         let report = xml::read(bytes)?;
         tracing::debug!(dependencies = report.dependencies.len(), "read XML report");
-        return convert::convert(&report, Syntax::Xml, ctx);
+        return convert::convert(&report, Syntax::Xml, ctx, out);
     }
     let json = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let report: Report = parse_json(TOOL.name, json).map_err(|mut e| {
@@ -132,7 +132,7 @@ pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
             .unwrap_or("unknown"),
         "read JSON report"
     );
-    convert::convert(&report, Syntax::Json, ctx)
+    convert::convert(&report, Syntax::Json, ctx, out)
 }
 
 asff_core::scanner!(

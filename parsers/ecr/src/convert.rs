@@ -9,7 +9,7 @@ use asff_core::model::{
 };
 use asff_core::text::non_empty;
 use asff_core::vuln::{Severity, TYPE_CVE as CVE_TYPE, TYPE_VULNERABILITY as VULN_TYPE};
-use asff_core::{build, Context, Draft, Label, ParseOutput, ReportError, Scope};
+use asff_core::{build, Context, Draft, Emitter, Label, ReportError, Scope};
 
 use crate::model::{
     self, EnhancedImageScanFinding, Envelope, ImageScanFinding, ImageScanFindings, Timestamp,
@@ -198,7 +198,7 @@ fn image(
 const COMPLETE_STATUSES: [&str; 2] = ["COMPLETE", "ACTIVE"];
 
 /// A warning that the report may not cover the whole image: the lifecycle archives nothing.
-fn incomplete(out: &mut ParseOutput, message: String) {
+fn incomplete(out: &mut Emitter<'_>, message: String) {
     tracing::warn!(format = TOOL.name, "{message}");
     out.mark_incomplete(message);
 }
@@ -208,7 +208,7 @@ fn check_complete(
     env: &Envelope,
     findings: &ImageScanFindings,
     present: usize,
-    out: &mut ParseOutput,
+    out: &mut Emitter<'_>,
 ) {
     let status = env
         .image_scan_status
@@ -262,14 +262,13 @@ fn check_complete(
 }
 
 /// Converts a parsed envelope.
-pub fn convert(env: Envelope, ctx: &Context) -> Result<ParseOutput, ReportError> {
-    let mut out = ParseOutput::default();
+pub fn convert(env: Envelope, ctx: &Context, out: &mut Emitter<'_>) -> Result<(), ReportError> {
     let empty = ImageScanFindings::default();
     let findings = env.image_scan_findings.as_ref().unwrap_or(&empty);
     let basic = findings.findings.as_deref().unwrap_or_default();
     let enhanced = findings.enhanced_findings.as_deref().unwrap_or_default();
     out.records = basic.len() + enhanced.len();
-    check_complete(&env, findings, out.records, &mut out);
+    check_complete(&env, findings, out.records, out);
     let partition = ctx.partition();
     if out.records == 0 {
         // a clean image: the report still speaks for the repository, when it names it
@@ -284,7 +283,7 @@ pub fn convert(env: Envelope, ctx: &Context) -> Result<ParseOutput, ReportError>
                 out.warnings.push(message);
             }
         }
-        return Ok(out);
+        return Ok(());
     }
 
     let image = image(&env, findings, ctx)?;
@@ -323,7 +322,7 @@ pub fn convert(env: Envelope, ctx: &Context) -> Result<ParseOutput, ReportError>
     for (i, f) in basic.iter().enumerate() {
         let path = format!("$.imageScanFindings.findings[{i}]");
         let draft = conv.basic(f);
-        conv.emit(&path, draft, &mut seen, &mut out)?;
+        conv.emit(&path, draft, &mut seen, out)?;
     }
     for (i, f) in enhanced.iter().enumerate() {
         let path = format!("$.imageScanFindings.enhancedFindings[{i}]");
@@ -337,9 +336,9 @@ pub fn convert(env: Envelope, ctx: &Context) -> Result<ParseOutput, ReportError>
             continue;
         }
         let draft = conv.enhanced(f);
-        conv.emit(&path, draft, &mut seen, &mut out)?;
+        conv.emit(&path, draft, &mut seen, out)?;
     }
-    Ok(out)
+    Ok(())
 }
 
 struct Converter<'a> {
@@ -391,7 +390,7 @@ impl Converter<'_> {
         path: &str,
         draft: Draft,
         seen: &mut HashSet<Vec<String>>,
-        out: &mut ParseOutput,
+        out: &mut Emitter<'_>,
     ) -> Result<(), ReportError> {
         if !seen.insert(draft.identity.clone()) {
             out.skip(path, "duplicate");
@@ -399,7 +398,7 @@ impl Converter<'_> {
         }
         let f = build(self.ctx, &TOOL, self.scope, draft)
             .map_err(|e| ReportError::at_path(TOOL.name, path, e.to_string()))?;
-        out.findings.push(f);
+        out.emit(f)?;
         Ok(())
     }
 

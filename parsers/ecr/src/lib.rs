@@ -26,12 +26,12 @@
 //!   repository ARN when the digest is unknown), with registry, repository, digest, tags,
 //!   architecture and push time in its details and the image URI in `Details.Other`.
 //! - A report that cannot be the whole truth is converted but warned about, both with
-//!   `tracing::warn!` and in [`ParseOutput::warnings`]: enhanced scanning (status `ACTIVE`)
+//!   `tracing::warn!` and in [`ParseOutput::warnings`](asff_core::ParseOutput::warnings): enhanced scanning (status `ACTIVE`)
 //!   without `enhancedFindings` (old AWS CLIs drop them), a scan status other than COMPLETE or
 //!   ACTIVE, fewer findings than `findingSeverityCounts` counts, or a `nextToken`. Each also
-//!   marks the report incomplete ([`ParseOutput::incomplete`]): the finding lifecycle then
+//!   marks the report incomplete ([`ParseOutput::incomplete`](asff_core::ParseOutput::incomplete)): the finding lifecycle then
 //!   archives nothing.
-//! - The report speaks for the repository's scope ([`ParseOutput::scopes`]) also when it has no
+//! - The report speaks for the repository's scope ([`ParseOutput::scopes`](asff_core::ParseOutput::scopes)) also when it has no
 //!   findings (the repository from the envelope, else an ECR image URI given as the image; the
 //!   region of a clean report is the context's).
 //!
@@ -59,7 +59,7 @@ mod convert;
 pub mod model;
 
 use asff_core::sniff::{trim_start, Sniff};
-use asff_core::{Context, ParseOutput, ReportError, ToolInfo};
+use asff_core::{Context, Emitter, ReportError, ToolInfo};
 
 /// The tool.
 pub const TOOL: ToolInfo = ToolInfo {
@@ -78,7 +78,7 @@ pub fn detect(sniff: &Sniff) -> bool {
 }
 
 /// Converts a report.
-pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
+pub fn parse_into(bytes: &[u8], ctx: &Context, out: &mut Emitter<'_>) -> Result<(), ReportError> {
     let _span = tracing::debug_span!("parse", format = TOOL.name).entered();
     let body = trim_start(bytes);
     if body.first() == Some(&b'[') {
@@ -96,7 +96,7 @@ pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
             "not a describe-image-scan-findings report: it has neither imageScanFindings nor imageScanStatus",
         ));
     }
-    convert::convert(envelope, ctx)
+    convert::convert(envelope, ctx, out)
 }
 
 asff_core::scanner!(

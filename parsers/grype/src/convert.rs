@@ -10,9 +10,7 @@ use asff_core::report::json_path;
 use asff_core::severity::unrated_label;
 use asff_core::text::{clean, non_empty, push_unique};
 use asff_core::vuln::{is_cve, Severity, TYPE_CVE, TYPE_VULNERABILITY as TYPE_VULN};
-use asff_core::{
-    build, repository_resource, Context, Draft, Label, ParseOutput, ReportError, Scope,
-};
+use asff_core::{build, repository_resource, Context, Draft, Emitter, Label, ReportError, Scope};
 
 use crate::model::{self, Document, ImageTarget, Match};
 use crate::TOOL;
@@ -79,7 +77,7 @@ impl Target {
 }
 
 /// The image of an `image` source.
-fn image_of(t: &ImageTarget, ctx: &Context, out: &mut ParseOutput) -> Image {
+fn image_of(t: &ImageTarget, ctx: &Context, out: &mut Emitter<'_>) -> Image {
     let repo_digest = t
         .repo_digests
         .iter()
@@ -113,7 +111,7 @@ fn image_of(t: &ImageTarget, ctx: &Context, out: &mut ParseOutput) -> Image {
     image
 }
 
-fn target_of(doc: &Document, ctx: &Context, out: &mut ParseOutput) -> Result<Target, ReportError> {
+fn target_of(doc: &Document, ctx: &Context, out: &mut Emitter<'_>) -> Result<Target, ReportError> {
     // a directory scan's target relative to the checkout (GITHUB_WORKSPACE, …)
     let code = |target: Option<String>| -> Result<Target, ReportError> {
         Ok(Target::Code {
@@ -145,12 +143,9 @@ fn target_of(doc: &Document, ctx: &Context, out: &mut ParseOutput) -> Result<Tar
 }
 
 /// Converts a Grype document.
-pub fn convert(doc: Document, ctx: &Context) -> Result<ParseOutput, ReportError> {
-    let mut out = ParseOutput {
-        records: doc.matches.len() + doc.ignored_matches.len(),
-        ..Default::default()
-    };
-    let target = target_of(&doc, ctx, &mut out)?;
+pub fn convert(doc: Document, ctx: &Context, out: &mut Emitter<'_>) -> Result<(), ReportError> {
+    out.records = doc.matches.len() + doc.ignored_matches.len();
+    let target = target_of(&doc, ctx, out)?;
     let scope = target.scope();
     // the report speaks for its target, also when it has no matches
     out.cover(&TOOL, &scope);
@@ -192,7 +187,7 @@ pub fn convert(doc: Document, ctx: &Context) -> Result<ParseOutput, ReportError>
         }
         let finding = build(ctx, &TOOL, &scope, draft)
             .map_err(|e| ReportError::at_path(TOOL.name, path.as_str(), e.to_string()))?;
-        out.findings.push(finding);
+        out.emit(finding)?;
     }
     for (i, m) in doc.ignored_matches.iter().enumerate() {
         let id = m
@@ -206,7 +201,7 @@ pub fn convert(doc: Document, ctx: &Context) -> Result<ParseOutput, ReportError>
         );
         out.skip(format!("$.ignoredMatches[{i}]"), "ignored");
     }
-    Ok(out)
+    Ok(())
 }
 
 fn cvss_of(entries: &[model::Cvss], namespace: Option<&str>, cvss: &mut Vec<Cvss>) {

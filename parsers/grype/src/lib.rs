@@ -62,7 +62,7 @@ pub mod model;
 
 use asff_core::report::parse_json;
 use asff_core::sniff::{sniff, Sniff};
-use asff_core::{Context, ParseOutput, ReportError, ToolInfo};
+use asff_core::{Context, Emitter, ReportError, ToolInfo};
 
 /// The tool.
 pub const TOOL: ToolInfo = ToolInfo {
@@ -79,7 +79,7 @@ pub fn detect(sniff: &Sniff) -> bool {
 }
 
 /// Converts a report.
-pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
+pub fn parse_into(bytes: &[u8], ctx: &Context, out: &mut Emitter<'_>) -> Result<(), ReportError> {
     let s = sniff(bytes);
     if !detect(&s) && !s.is_unknown() {
         return Err(ReportError::at_path(
@@ -93,7 +93,7 @@ pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
     }
     // Malformed documents go through the typed parse for an error with a JSON path.
     let doc: model::Document = parse_json(TOOL.name, bytes)?;
-    convert::convert(doc, ctx)
+    convert::convert(doc, ctx, out)
 }
 
 asff_core::scanner!(

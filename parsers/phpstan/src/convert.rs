@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use asff_core::model::FieldMap;
-use asff_core::{build, repository_resource, Context, Draft, Label, ParseOutput, ReportError};
+use asff_core::{build, repository_resource, Context, Draft, Emitter, Label, ReportError};
 
 use crate::model::{Report, Severity};
 use crate::TOOL;
@@ -16,9 +16,12 @@ pub(crate) use asff_core::vuln::TYPE_SOFTWARE_AND_CONFIGURATION as TYPE;
 /// The reason of a skipped top-level error.
 pub(crate) const GENERAL_ERROR: &str = "general error";
 
-pub(crate) fn convert(report: &Report, ctx: &Context) -> Result<ParseOutput, ReportError> {
+pub(crate) fn convert(
+    report: &Report,
+    ctx: &Context,
+    out: &mut Emitter<'_>,
+) -> Result<(), ReportError> {
     let scope = ctx.code_scope_for(TOOL.name)?;
-    let mut out = ParseOutput::default();
     // the report speaks for the repository, also when it has no errors
     out.cover(&TOOL, &scope);
     // How many messages with the same (file, identifier, message) came before.
@@ -111,7 +114,7 @@ pub(crate) fn convert(report: &Report, ctx: &Context) -> Result<ParseOutput, Rep
             };
             let finding = build(ctx, &TOOL, &scope, draft)
                 .map_err(|e| ReportError::at_path(TOOL.name, record, e.to_string()))?;
-            out.findings.push(finding);
+            out.emit(finding)?;
         }
     }
 
@@ -146,7 +149,7 @@ pub(crate) fn convert(report: &Report, ctx: &Context) -> Result<ParseOutput, Rep
             ));
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Whether a general error says nothing about how much of the code was analysed: an ignore

@@ -9,13 +9,13 @@
 //! - **Records**: every message of every file, and every top-level error. One finding per
 //!   message. Top-level errors (ignore patterns that matched nothing, configuration errors) are
 //!   not about the code: each is skipped with reason `general error` and repeated in
-//!   [`ParseOutput::warnings`] so the summary shows it. Except an ignore pattern that matched
+//!   [`ParseOutput::warnings`](asff_core::ParseOutput::warnings) so the summary shows it. Except an ignore pattern that matched
 //!   nothing (`Ignored error pattern … was not matched`), a general error (an internal error,
 //!   a file that could not be analysed) marks the report incomplete
-//!   ([`ParseOutput::incomplete`]), as do fewer messages than `totals.file_errors` or a file's
+//!   ([`ParseOutput::incomplete`](asff_core::ParseOutput::incomplete)), as do fewer messages than `totals.file_errors` or a file's
 //!   `errors` count: the finding lifecycle then archives nothing.
 //! - **Scope**: the repository (`Context::code_scope`), which every report covers
-//!   ([`ParseOutput::scopes`]), also one without errors.
+//!   ([`ParseOutput::scopes`](asff_core::ParseOutput::scopes)), also one without errors.
 //! - **Severity**: PHPStan has no levels, only whether an error is `ignorable` by
 //!   configuration. Ignorable → LOW; not ignorable (parse and internal errors) or not said →
 //!   MEDIUM. `Severity.Original` is `ignorable`, `non-ignorable` or (old versions without the
@@ -66,7 +66,7 @@ mod model;
 
 use asff_core::report::require_content;
 use asff_core::sniff::{json_start, Sniff};
-use asff_core::{Context, ParseOutput, ReportError, ToolInfo};
+use asff_core::{Context, Emitter, ReportError, ToolInfo};
 
 use crate::model::Report;
 
@@ -83,7 +83,7 @@ pub fn detect(sniff: &Sniff) -> bool {
 }
 
 /// Converts a report, skipping lines before the JSON.
-pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
+pub fn parse_into(bytes: &[u8], ctx: &Context, out: &mut Emitter<'_>) -> Result<(), ReportError> {
     let body = require_content(TOOL.name, bytes)?;
     let Some(start) = json_start(bytes) else {
         let head = String::from_utf8_lossy(body.get(..40).unwrap_or(body)).into_owned();
@@ -97,7 +97,7 @@ pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
     }
     let report: Report = asff_core::report::parse_json_at(TOOL.name, bytes, start)?;
     // (the facade logs what the conversion gave)
-    convert::convert(&report, ctx)
+    convert::convert(&report, ctx, out)
 }
 
 asff_core::scanner!(

@@ -1,5 +1,6 @@
 //! PHPStan's `--error-format=json` (and `prettyJson`) output as it is written.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -9,10 +10,11 @@ use asff_core::Label;
 
 /// The whole report.
 #[derive(Debug, Deserialize)]
-pub(crate) struct Report {
+pub(crate) struct Report<'a> {
     #[serde(default)]
     pub totals: Option<Totals>,
-    pub files: Files,
+    #[serde(borrow)]
+    pub files: Files<'a>,
     /// Errors not tied to a file (unmatched ignore patterns, configuration and internal
     /// errors), as plain strings.
     #[serde(default)]
@@ -31,20 +33,22 @@ pub(crate) struct Totals {
 /// `files`: an object keyed by file path, or `[]` when there are none (PHP's empty array).
 /// The report's order is kept.
 #[derive(Debug, Default)]
-pub(crate) struct Files(pub Vec<(String, FileResult)>);
+pub(crate) struct Files<'a>(pub Vec<(Cow<'a, str>, FileResult<'a>)>);
 
 /// One file's messages.
 #[derive(Debug, Deserialize)]
-pub(crate) struct FileResult {
+pub(crate) struct FileResult<'a> {
     #[serde(default)]
     pub errors: Option<u64>,
-    pub messages: Vec<Message>,
+    #[serde(borrow)]
+    pub messages: Vec<Message<'a>>,
 }
 
 /// One message.
 #[derive(Debug, Deserialize)]
-pub(crate) struct Message {
-    pub message: String,
+pub(crate) struct Message<'a> {
+    #[serde(borrow)]
+    pub message: Cow<'a, str>,
     /// Null for errors without a line (e.g. file-level errors).
     #[serde(default)]
     pub line: Option<u64>,
@@ -53,22 +57,22 @@ pub(crate) struct Message {
     #[serde(default)]
     pub ignorable: Option<bool>,
     /// 1.9 and later.
-    #[serde(default)]
-    pub tip: Option<String>,
+    #[serde(default, borrow)]
+    pub tip: Option<Cow<'a, str>>,
     /// 1.11 and later, e.g. `argument.type`.
-    #[serde(default)]
-    pub identifier: Option<String>,
+    #[serde(default, borrow)]
+    pub identifier: Option<Cow<'a, str>>,
 }
 
-impl<'de> Deserialize<'de> for Files {
+impl<'de: 'a, 'a> Deserialize<'de> for Files<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Files;
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = Files<'a>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("an object keyed by file path, or an empty array")
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Files, A::Error> {
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Files<'a>, A::Error> {
                 match seq.next_element::<IgnoredAny>()? {
                     None => Ok(Files::default()),
                     Some(_) => Err(serde::de::Error::custom(
@@ -76,16 +80,17 @@ impl<'de> Deserialize<'de> for Files {
                     )),
                 }
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Files, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Files<'a>, A::Error> {
                 let mut files = Vec::new();
-                while let Some(path) = map.next_key::<String>()? {
+                while let Some(path) = map.next_key::<asff_core::report::BorrowedStr<'a>>()? {
+                    let path = path.0;
                     let result = map.next_value::<FileResult>()?;
                     files.push((path, result));
                 }
                 Ok(Files(files))
             }
         }
-        d.deserialize_any(V)
+        d.deserialize_any(V(std::marker::PhantomData))
     }
 }
 

@@ -7,7 +7,7 @@ use asff_core::redact::mask_values;
 use asff_core::text::{clean, non_empty, push_unique, uri_path, uri_scheme};
 use asff_core::vuln::{cwe_id, vulnerability_type, TYPE_VULNERABILITY};
 use asff_core::{
-    build_with_product, repository_resource, Context, Draft, Label, ParseOutput, ReportError,
+    build_with_product, repository_resource, Context, Draft, Emitter, Label, ReportError,
 };
 use serde_json::Value;
 
@@ -49,15 +49,14 @@ enum Category {
     Code,
 }
 
-pub(crate) fn convert(log: &Log, ctx: &Context) -> Result<ParseOutput, ReportError> {
+pub(crate) fn convert(log: &Log, ctx: &Context, out: &mut Emitter<'_>) -> Result<(), ReportError> {
     let base = ctx.code_scope_for(TOOL.name)?;
-    let mut out = ParseOutput::default();
     if log.runs.is_empty() {
         // no tool to speak for: nothing covered, and flagged rather than taken as a clean scan
         out.mark_incomplete(
             "the SARIF log has no runs: no tool's results, so it covers no scope and nothing is archived",
         );
-        return Ok(out);
+        return Ok(());
     }
     // how many results with the same identity came before, over the whole log
     let mut equals: HashMap<Vec<String>, usize> = HashMap::new();
@@ -119,7 +118,7 @@ pub(crate) fn convert(log: &Log, ctx: &Context) -> Result<ParseOutput, ReportErr
             draft.identity.push(ordinal.to_string());
             let finding = build_with_product(ctx, &TOOL, &scope, draft, &name, &company)
                 .map_err(|e| ReportError::at_path(TOOL.name, record, e.to_string()))?;
-            out.findings.push(finding);
+            out.emit(finding)?;
         }
     }
     if repeated > 0 {
@@ -132,7 +131,7 @@ pub(crate) fn convert(log: &Log, ctx: &Context) -> Result<ParseOutput, ReportErr
             "{n} {are} equal in identity to an earlier one (same tool and rule, and the same fingerprints, or the same file, logical location and message): told apart by their order in the report (sarif/Occurrence)"
         ));
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Why a result is no finding: not a failure (`kind`), suppressed, or absent from this scan.

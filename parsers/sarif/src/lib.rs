@@ -104,7 +104,7 @@ mod model;
 
 use asff_core::report::{parse_json, require_content};
 use asff_core::sniff::Sniff;
-use asff_core::{Context, ParseOutput, ReportError, ToolInfo};
+use asff_core::{Context, Emitter, ReportError, ToolInfo};
 use serde_json::Value;
 
 use crate::model::{Header, Log};
@@ -124,12 +124,12 @@ pub fn detect(sniff: &Sniff) -> bool {
 }
 
 /// Converts a SARIF 2.1.0 log.
-pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
+pub fn parse_into(bytes: &[u8], ctx: &Context, out: &mut Emitter<'_>) -> Result<(), ReportError> {
     let body = require_content(TOOL.name, bytes)?;
     let header: Header = parse_json(TOOL.name, body)?;
     check_version(&header)?;
     let log: Log = parse_json(TOOL.name, body)?;
-    convert::convert(&log, ctx)
+    convert::convert(&log, ctx, out)
 }
 
 /// SARIF 2.1.0 only: 1.x and the 2.0 drafts are refused with what they are.

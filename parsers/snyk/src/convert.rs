@@ -9,7 +9,7 @@ use asff_core::model::{
 };
 use asff_core::text::non_empty;
 use asff_core::vuln::{Severity, TYPE_CVE as CVE_TYPE, TYPE_VULNERABILITY as VULN_TYPE};
-use asff_core::{build, repository_resource, Context, Draft, ParseOutput, ReportError, Scope};
+use asff_core::{build, repository_resource, Context, Draft, Emitter, ReportError, Scope};
 use serde_json::Value;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -141,7 +141,7 @@ fn target_file(p: &Project) -> String {
     }
 }
 
-fn warn(out: &mut ParseOutput, message: String) {
+fn warn(out: &mut Emitter<'_>, message: String) {
     tracing::warn!(format = TOOL.name, "{message}");
     out.warnings.push(message);
 }
@@ -158,8 +158,8 @@ pub fn convert(
     projects: &[Project],
     array: bool,
     ctx: &Context,
-) -> Result<ParseOutput, ReportError> {
-    let mut out = ParseOutput::default();
+    out: &mut Emitter<'_>,
+) -> Result<(), ReportError> {
     let mut infos: Vec<ProjectInfo> = Vec::new();
     let mut gathered: Vec<Gathered> = Vec::new();
     let mut by_identity: HashMap<Vec<String>, usize> = HashMap::new();
@@ -221,7 +221,7 @@ pub fn convert(
             out.cover(&TOOL, &scope);
         } else {
             warn(
-                &mut out,
+                out,
                 format!("{path}: the container result names no image (path, projectName) and none was given: its scope is unknown, so nothing of it can be archived"),
             );
         }
@@ -259,7 +259,7 @@ pub fn convert(
             &infos,
             &mut gathered,
             &mut by_identity,
-            &mut out,
+            out,
         );
         for (j, app) in p.applications.iter().enumerate() {
             let info = ProjectInfo {
@@ -282,7 +282,7 @@ pub fn convert(
                 &infos,
                 &mut gathered,
                 &mut by_identity,
-                &mut out,
+                out,
             );
         }
     }
@@ -299,9 +299,9 @@ pub fn convert(
         let draft = draft(ctx, info, g);
         let f = build(ctx, &TOOL, &info.scope, draft)
             .map_err(|e| ReportError::at_path(TOOL.name, record, e.to_string()))?;
-        out.findings.push(f);
+        out.emit(f)?;
     }
-    Ok(out)
+    Ok(())
 }
 
 fn count_records(p: &Project) -> usize {
@@ -321,7 +321,7 @@ fn gather<'a>(
     infos: &[ProjectInfo],
     gathered: &mut Vec<Gathered<'a>>,
     by_identity: &mut HashMap<Vec<String>, usize>,
-    out: &mut ParseOutput,
+    out: &mut Emitter<'_>,
 ) {
     let Some(info) = infos.get(project) else {
         return;

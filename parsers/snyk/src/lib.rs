@@ -28,11 +28,11 @@
 //!   tested (`path`, else `projectName` without `docker-image|`, else the context's image), a
 //!   `Container` resource; a code project → the pipeline's repository, the manifest (relative,
 //!   `/`-separated) and project name in the identity, a `CodeRepository` resource. The report
-//!   speaks for each project's scope ([`ParseOutput::scopes`]) also when it has no issues (a
+//!   speaks for each project's scope ([`ParseOutput::scopes`](asff_core::ParseOutput::scopes)) also when it has no issues (a
 //!   container result naming no image covers none, with a warning).
 //! - A report that is a Snyk error (`{"ok": false, "error": …}`) is a [`ReportError`]; in an
 //!   array, such an element (that project was not tested) marks the report incomplete
-//!   ([`ParseOutput::incomplete`], also a warning): the finding lifecycle then archives nothing.
+//!   ([`ParseOutput::incomplete`](asff_core::ParseOutput::incomplete), also a warning): the finding lifecycle then archives nothing.
 //!
 //! ```
 //! let report = br#"{
@@ -65,7 +65,7 @@ pub mod model;
 pub use convert::AGGREGATED;
 
 use asff_core::sniff::{json_start, Sniff};
-use asff_core::{Context, ParseOutput, ReportError, ToolInfo};
+use asff_core::{Context, Emitter, ReportError, ToolInfo};
 
 /// The tool.
 pub const TOOL: ToolInfo = ToolInfo {
@@ -96,7 +96,7 @@ pub fn detect(sniff: &Sniff) -> bool {
 }
 
 /// Converts a report.
-pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
+pub fn parse_into(bytes: &[u8], ctx: &Context, out: &mut Emitter<'_>) -> Result<(), ReportError> {
     let _span = tracing::debug_span!("parse", format = TOOL.name).entered();
     // The CLI's stdout may carry lines before the JSON.
     let start = json_start(bytes).unwrap_or(0);
@@ -120,7 +120,7 @@ pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
             ));
         }
     }
-    convert::convert(&projects, array, ctx)
+    convert::convert(&projects, array, ctx, out)
 }
 
 asff_core::scanner!(

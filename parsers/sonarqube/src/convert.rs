@@ -4,9 +4,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use asff_core::context::format_timestamp;
 use asff_core::model::FieldMap;
-use asff_core::{
-    build, repository_resource, Context, Draft, Label, ParseOutput, ReportError, Scope,
-};
+use asff_core::{build, repository_resource, Context, Draft, Emitter, Label, ReportError, Scope};
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::OffsetDateTime;
@@ -190,7 +188,7 @@ pub(crate) fn html_to_text(html: &str) -> String {
         .join("\n")
 }
 
-struct Conv<'a> {
+struct Conv<'a, 'o, 's> {
     ctx: &'a Context,
     server: Option<String>,
     scope: Scope,
@@ -202,7 +200,7 @@ struct Conv<'a> {
     duplicates: BTreeMap<&'a str, usize>,
     unknown_words: BTreeSet<String>,
     no_severity: usize,
-    out: ParseOutput,
+    out: &'o mut Emitter<'s>,
 }
 
 /// Converts every page.
@@ -211,7 +209,8 @@ pub(crate) fn convert<'a>(
     ctx: &'a Context,
     opts: &Options,
     extras: &'a Extras,
-) -> Result<ParseOutput, ReportError> {
+    out: &mut Emitter<'_>,
+) -> Result<(), ReportError> {
     let pages = doc.pages();
     let base = |u: Option<&str>| {
         u.map(|u| u.trim().trim_end_matches('/').to_string())
@@ -230,7 +229,7 @@ pub(crate) fn convert<'a>(
         duplicates: BTreeMap::new(),
         unknown_words: BTreeSet::new(),
         no_severity: 0,
-        out: ParseOutput::default(),
+        out,
     };
     // the report speaks for the repository, also when it has no issues
     c.out.cover(&TOOL, &c.scope);
@@ -314,10 +313,10 @@ pub(crate) fn convert<'a>(
             c.no_severity
         ));
     }
-    Ok(c.out)
+    Ok(())
 }
 
-impl<'a> Conv<'a> {
+impl<'a> Conv<'a, '_, '_> {
     /// Whether the key was seen before; a repeated key is skipped.
     fn repeated(&mut self, path: &str, key: &'a str) -> bool {
         if self.seen.insert(key) {
@@ -600,7 +599,7 @@ impl<'a> Conv<'a> {
     fn emit(&mut self, path: &str, draft: Draft) -> Result<(), ReportError> {
         let finding = build(self.ctx, &TOOL, &self.scope, draft)
             .map_err(|e| ReportError::at_path(TOOL.name, path, e.to_string()))?;
-        self.out.findings.push(finding);
+        self.out.emit(finding)?;
         Ok(())
     }
 

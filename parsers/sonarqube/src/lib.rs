@@ -95,7 +95,7 @@ mod model;
 
 use asff_core::report::parse_json;
 use asff_core::sniff::Sniff;
-use asff_core::{Context, ParseOutput, ReportError, ToolInfo};
+use asff_core::{Context, Emitter, ParseOutput, ReportError, ToolInfo};
 
 use crate::convert::{Document, Extras};
 use crate::model::{Page, SonarReport};
@@ -143,12 +143,22 @@ pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
     parse_with(bytes, ctx, &Options::default())
 }
 
-/// Converts a report: one response page or a JSON array of pages.
+/// [`parse_into`] collected into a [`ParseOutput`].
 pub fn parse_with(
     bytes: &[u8],
     ctx: &Context,
     options: &Options,
 ) -> Result<ParseOutput, ReportError> {
+    asff_core::emit::collect(TOOL.name, |out| parse_into(bytes, ctx, options, out))
+}
+
+/// Converts a report: one response page or a JSON array of pages.
+pub fn parse_into(
+    bytes: &[u8],
+    ctx: &Context,
+    options: &Options,
+    out: &mut Emitter<'_>,
+) -> Result<(), ReportError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
     let (doc, extras) = if first == Some(b'[') {
@@ -166,7 +176,7 @@ pub fn parse_with(
         )
     };
     // (the facade logs what the conversion gave)
-    convert::convert(&doc, ctx, options, &extras)
+    convert::convert(&doc, ctx, options, &extras, out)
 }
 
 /// The scanner of SonarQube's `api/issues/search` and `api/hotspots/search` responses.
@@ -183,18 +193,20 @@ impl asff_core::Scanner for SonarQube {
     fn detect(&self, sniff: &Sniff) -> bool {
         detect(sniff)
     }
-    fn parse(
+    fn parse_into(
         &self,
         bytes: &[u8],
         ctx: &Context,
         options: &asff_core::ScanOptions,
-    ) -> Result<ParseOutput, ReportError> {
-        parse_with(
+        out: &mut Emitter<'_>,
+    ) -> Result<(), ReportError> {
+        parse_into(
             bytes,
             ctx,
             &Options {
                 server_url: options.sonar_url.clone(),
             },
+            out,
         )
     }
 }

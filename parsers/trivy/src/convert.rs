@@ -11,9 +11,7 @@ use asff_core::redact::redact;
 use asff_core::severity::unrated_label;
 use asff_core::text::{clean, non_empty, push_unique};
 use asff_core::vuln::{is_cve, Severity, TYPE_CVE, TYPE_VULNERABILITY};
-use asff_core::{
-    build, repository_resource, Context, Draft, Label, ParseOutput, ReportError, Scope,
-};
+use asff_core::{build, repository_resource, Context, Draft, Emitter, Label, ReportError, Scope};
 
 use crate::model::{self, K8sResource, Report, TrivyResult};
 use crate::TOOL;
@@ -173,8 +171,11 @@ impl Place<'_> {
 }
 
 /// Converts a legacy report (before 0.20): a top-level array of results.
-pub fn legacy(results: Vec<TrivyResult>, ctx: &Context) -> Result<ParseOutput, ReportError> {
-    let mut out = ParseOutput::default();
+pub fn legacy(
+    results: Vec<TrivyResult>,
+    ctx: &Context,
+    out: &mut Emitter<'_>,
+) -> Result<(), ReportError> {
     let subject = match ctx.image() {
         Some(r) => Subject::Image(Image::from_reference(r, None)),
         None => match os_target_image(&results) {
@@ -191,14 +192,13 @@ pub fn legacy(results: Vec<TrivyResult>, ctx: &Context) -> Result<ParseOutput, R
     out.cover(&TOOL, &place.scope);
     let mut state = State::default();
     for (i, r) in results.iter().enumerate() {
-        convert_result(&place, r, &format!("$[{i}]"), &mut state, &mut out)?;
+        convert_result(&place, r, &format!("$[{i}]"), &mut state, out)?;
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Converts a report object: schema 2 or Kubernetes.
-pub fn report(report: Report, ctx: &Context) -> Result<ParseOutput, ReportError> {
-    let mut out = ParseOutput::default();
+pub fn report(report: Report, ctx: &Context, out: &mut Emitter<'_>) -> Result<(), ReportError> {
     let mut fields = FieldMap::new();
     if let Some(v) = report
         .trivy
@@ -215,7 +215,7 @@ pub fn report(report: Report, ctx: &Context) -> Result<ParseOutput, ReportError>
         return kubernetes(&report, cluster, ctx, fields, out);
     }
 
-    let subject = subject_of(&report, ctx, &mut out)?;
+    let subject = subject_of(&report, ctx, out)?;
     if let Subject::Image(i) = &subject {
         if let Some(os) = report.metadata.as_ref().and_then(|m| m.os.as_ref()) {
             let os = [
@@ -236,9 +236,9 @@ pub fn report(report: Report, ctx: &Context) -> Result<ParseOutput, ReportError>
     out.cover(&TOOL, &place.scope);
     let mut state = State::default();
     for (i, r) in report.results.iter().enumerate() {
-        convert_result(&place, r, &format!("$.Results[{i}]"), &mut state, &mut out)?;
+        convert_result(&place, r, &format!("$.Results[{i}]"), &mut state, out)?;
     }
-    Ok(out)
+    Ok(())
 }
 
 fn place(ctx: &Context, subject: Subject, fields: FieldMap) -> Result<Place<'_>, ReportError> {
@@ -262,8 +262,8 @@ fn kubernetes(
     cluster: &str,
     ctx: &Context,
     fields: FieldMap,
-    mut out: ParseOutput,
-) -> Result<ParseOutput, ReportError> {
+    out: &mut Emitter<'_>,
+) -> Result<(), ReportError> {
     let cluster = match non_empty(Some(cluster)) {
         Some(c) => c.to_string(),
         None => {
@@ -289,18 +289,18 @@ fn kubernetes(
             out.cover(&TOOL, &place.scope);
             for (i, res) in resource.results.iter().enumerate() {
                 let path = format!("$.{list}[{r}].Results[{i}]");
-                convert_result(&place, res, &path, &mut state, &mut out)?;
+                convert_result(&place, res, &path, &mut state, out)?;
             }
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The subject of a schema 2 report, by its artifact type.
 fn subject_of(
     report: &Report,
     ctx: &Context,
-    out: &mut ParseOutput,
+    out: &mut Emitter<'_>,
 ) -> Result<Subject, ReportError> {
     let code = |name: Option<&str>| -> Result<Subject, ReportError> {
         ctx.code_scope_for(TOOL.name)?;
@@ -323,7 +323,7 @@ fn subject_of(
 /// The scanned image: the reference Trivy was given (`ArtifactName`, unless it is an archive),
 /// else the one in the metadata (`Reference`, `RepoTags`, `RepoDigests`), else the pipeline's
 /// image, else the one an OS result's target names; the digest from `RepoDigests`.
-fn image_of(report: &Report, ctx: &Context, out: &mut ParseOutput) -> Image {
+fn image_of(report: &Report, ctx: &Context, out: &mut Emitter<'_>) -> Image {
     let md = report.metadata.as_ref();
     let repo_digests: Vec<&str> = md
         .map(|m| {
@@ -418,7 +418,7 @@ fn convert_result(
     r: &TrivyResult,
     path: &str,
     state: &mut State,
-    out: &mut ParseOutput,
+    out: &mut Emitter<'_>,
 ) -> Result<(), ReportError> {
     out.records +=
         r.vulnerabilities.len() + r.misconfigurations.len() + r.secrets.len() + r.licenses.len();
@@ -452,7 +452,7 @@ fn convert_result(
         }
         let f = build(ctx, &TOOL, &place.scope, draft)
             .map_err(|e| ReportError::at_path(TOOL.name, record.as_str(), e.to_string()))?;
-        out.findings.push(f);
+        out.emit(f)?;
     }
     for (j, m) in r.misconfigurations.iter().enumerate() {
         let record = format!("{path}.Misconfigurations[{j}]");
@@ -466,7 +466,7 @@ fn convert_result(
         let mut f = build(ctx, &TOOL, &place.scope, draft)
             .map_err(|e| ReportError::at_path(TOOL.name, record.as_str(), e.to_string()))?;
         f.set_compliance_status("FAILED");
-        out.findings.push(f);
+        out.emit(f)?;
     }
     for (j, s) in r.secrets.iter().enumerate() {
         let record = format!("{path}.Secrets[{j}]");
@@ -474,7 +474,7 @@ fn convert_result(
         draft.identity = state.ordinal(draft.identity);
         let f = build(ctx, &TOOL, &place.scope, draft)
             .map_err(|e| ReportError::at_path(TOOL.name, record.as_str(), e.to_string()))?;
-        out.findings.push(f);
+        out.emit(f)?;
     }
     for j in 0..r.licenses.len() {
         out.skip(format!("{path}.Licenses[{j}]"), "license finding");

@@ -119,7 +119,7 @@ pub use convert::{TYPE_AWS, TYPE_SECRET, TYPE_STANDARDS};
 
 use asff_core::report::{parse_json_at, require_content};
 use asff_core::sniff::{json_start, sniff, Sniff};
-use asff_core::{Context, ParseOutput, ReportError, ToolInfo};
+use asff_core::{Context, Emitter, ReportError, ToolInfo};
 
 /// The tool.
 pub const TOOL: ToolInfo = ToolInfo {
@@ -162,7 +162,7 @@ pub fn detect(sniff: &Sniff) -> bool {
 
 /// Converts a report of any of the three layouts. Lines before the JSON (Trivy's log, when
 /// stderr went into the report too) are skipped; error lines count from the start of the input.
-pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
+pub fn parse_into(bytes: &[u8], ctx: &Context, out: &mut Emitter<'_>) -> Result<(), ReportError> {
     let _span = tracing::debug_span!("parse", format = TOOL.name).entered();
     let body = require_content(TOOL.name, bytes)?;
     let Some(start) = json_start(bytes) else {
@@ -193,10 +193,10 @@ pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
     }
     if json.first() == Some(&b'[') {
         let results: Vec<model::TrivyResult> = parse_json_at(TOOL.name, bytes, start)?;
-        convert::legacy(results, ctx)
+        convert::legacy(results, ctx, out)
     } else {
         let report: model::Report = parse_json_at(TOOL.name, bytes, start)?;
-        convert::report(report, ctx)
+        convert::report(report, ctx, out)
     }
 }
 

@@ -21,7 +21,7 @@
 //!   was before it had a kind of its own, so Ids did not change). Ids and the
 //!   GeneratorId (`zap/{site}`) therefore follow the scanned site, not the pipeline's
 //!   repository or branch, and stay the same from one scan of the site to the next. The
-//!   report speaks for every site it lists (`ParseOutput::scopes`), also one without alerts.
+//!   report speaks for every site it lists (`Emitter::scopes`), also one without alerts.
 //! - Severity from `riskcode`: 3 HIGH, 2 MEDIUM, 1 LOW, 0 INFORMATIONAL (when `riskcode` is
 //!   missing or odd, the word of `riskdesc`; else INFORMATIONAL with a warning).
 //!   `Severity.Original` is ZAP's risk word from `riskdesc` ("Medium" of "Medium (High)").
@@ -39,7 +39,7 @@ use std::collections::HashMap;
 use asff_core::fit::{truncate_bytes, truncate_chars};
 use asff_core::id::sha256_hex;
 use asff_core::model::{FieldMap, Resource, ResourceDetails};
-use asff_core::{build, Context, Draft, Label, Location, ParseOutput, ReportError, Scope};
+use asff_core::{build, Context, Draft, Emitter, Label, Location, ReportError, Scope};
 
 use crate::html;
 use crate::model::{Alert, Instance, Report, Site, Syntax};
@@ -332,11 +332,9 @@ pub(crate) fn convert(
     report: &Report,
     ctx: &Context,
     warnings: Vec<String>,
-) -> Result<ParseOutput, ReportError> {
-    let mut out = ParseOutput {
-        warnings,
-        ..Default::default()
-    };
+    out: &mut Emitter<'_>,
+) -> Result<(), ReportError> {
+    out.warnings.extend(warnings);
     // every record to convert, with its alert's full identity, in report order
     let mut keyed: Vec<(String, AlertIdentity, Record<'_>)> = Vec::new();
 
@@ -452,9 +450,9 @@ pub(crate) fn convert(
         );
         let finding =
             build(ctx, &TOOL, &scope, draft).map_err(|e| first.place.error(e.to_string()))?;
-        out.findings.push(finding);
+        out.emit(finding)?;
     }
-    Ok(out)
+    Ok(())
 }
 
 fn draft(

@@ -17,7 +17,7 @@
 //! - the scope is the scanned site (`@name`, normalised), so Ids and the GeneratorId
 //!   (`zap/https://example.com`) stay the same across scans of the same site, whatever the
 //!   repository or branch of the pipeline; the report speaks for every site it lists
-//!   ([`ParseOutput::scopes`]), also one without alerts, so the finding lifecycle archives the
+//!   ([`ParseOutput::scopes`](asff_core::ParseOutput::scopes)), also one without alerts, so the finding lifecycle archives the
 //!   alerts a site no longer has;
 //! - `riskcode` 3 → HIGH, 2 → MEDIUM, 1 → LOW, 0 → INFORMATIONAL; `Severity.Original` is ZAP's
 //!   risk word; confidence 0 (false positive) is skipped with reason `false positive`;
@@ -69,7 +69,7 @@ mod xml;
 
 use asff_core::report::require_content;
 use asff_core::sniff::Sniff;
-use asff_core::{Context, ParseOutput, ReportError, ToolInfo};
+use asff_core::{Context, Emitter, ReportError, ToolInfo};
 
 /// The tool.
 pub const TOOL: ToolInfo = ToolInfo {
@@ -99,7 +99,7 @@ pub fn detect(sniff: &Sniff) -> bool {
 /// element path with its byte offset) and what was wrong. An XML report that uses an entity
 /// other than XML's predefined ones (as an entity bomb or an external entity does) is an error;
 /// its DOCTYPE is skipped without being processed.
-pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
+pub fn parse_into(bytes: &[u8], ctx: &Context, out: &mut Emitter<'_>) -> Result<(), ReportError> {
     let body = require_content(TOOL.name, bytes)?;
     let (report, warnings) = if body.starts_with(b"<") {
         xml::read(bytes)?
@@ -107,7 +107,7 @@ pub fn parse(bytes: &[u8], ctx: &Context) -> Result<ParseOutput, ReportError> {
         json::read(bytes)?
     };
     // (the facade logs what the conversion gave)
-    convert::convert(&report, ctx, warnings)
+    convert::convert(&report, ctx, warnings, out)
 }
 
 asff_core::scanner!(

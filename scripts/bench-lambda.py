@@ -227,13 +227,24 @@ def lambda_env(api, moto):
         "INPUT_PREFIX": "incoming/",
         "IMPORT_CONCURRENCY": "4",
         "LIFECYCLE": "on",
+        # e.g. BENCH_LAMBDA_ENV="LIFECYCLE=off IMPORT_CONCURRENCY=8" to compare settings
+        **dict(kv.split("=", 1) for kv in os.environ.get("BENCH_LAMBDA_ENV", "").split()),
     }
 
 
-def start(bootstrap, api, moto):
+def start(bootstrap, api, moto, log=None):
+    """Starts the bootstrap; with `log`, its output goes there, each line prefixed with the
+    seconds since the start at which it arrived (the function's JSON logs carry no time)."""
     t0 = time.monotonic()
     proc = subprocess.Popen([bootstrap], env=lambda_env(api, moto), stdin=subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.PIPE if log else subprocess.DEVNULL,
+                            stderr=subprocess.STDOUT if log else subprocess.DEVNULL)
+    if log:
+        def copy():
+            with open(log, "w", encoding="utf-8") as f:
+                for line in proc.stdout:
+                    f.write(f"{time.monotonic() - t0:8.3f} {line.decode(errors='replace')}")
+        threading.Thread(target=copy, daemon=True).start()
     return t0, proc
 
 
@@ -305,11 +316,13 @@ def main():
             "reportS3Uri": f"s3://{BUCKET}/{key}",
         })
         api = RuntimeApi([("req-bench", event)])
-        _, proc = start(bootstrap, api, moto)
+        log = os.path.join(tmp, "invocation.log")
+        _, proc = start(bootstrap, api, moto, log)
         try:
             api.wait(lambda: len(api.posted) > 0, 300)
             posted_at, path, body = api.posted[0]
             invocation = posted_at - api.handed["req-bench"]
+            time.sleep(0.2)  # the last log lines
         finally:
             stop(proc)
             api.stop()
@@ -353,7 +366,8 @@ def main():
     floor = max(loop["seconds"], rate)
     ratio = invocation / floor if floor else float("inf")
     med = statistics.median(inits)
-    print(f"machine: {os.cpu_count()} cores, {os.uname().machine}; bootstrap {bootstrap}")
+    print(f"machine: {os.cpu_count()} cores, {os.uname().machine}, load average "
+          f"{os.getloadavg()[0]:.2f}; bootstrap {bootstrap}; the function's logs: {log}")
     print()
     print("| what | measured | target |")
     print("| --- | --- | --- |")

@@ -183,6 +183,23 @@ async fn read_body(
     Ok(Vec::new())
 }
 
+/// The binary under test: `IMPORT_FINDINGS_BOOTSTRAP` (e.g. the `bootstrap` that `sam build`
+/// made, see scripts/sam-build-check.sh) or, unset, the one cargo built for this test.
+fn bootstrap() -> std::path::PathBuf {
+    match std::env::var_os("IMPORT_FINDINGS_BOOTSTRAP") {
+        Some(p) if !p.is_empty() => {
+            let p = std::path::PathBuf::from(p);
+            assert!(
+                p.is_file(),
+                "IMPORT_FINDINGS_BOOTSTRAP={} is no file",
+                p.display()
+            );
+            p
+        }
+        _ => env!("CARGO_BIN_EXE_import-findings").into(),
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_binary_serves_invocations_through_the_runtime_api() {
     let env = Env::start().await;
@@ -212,7 +229,7 @@ async fn the_binary_serves_invocations_through_the_runtime_api() {
     ])
     .await;
 
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_import-findings"))
+    let mut child = tokio::process::Command::new(bootstrap())
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("AWS_LAMBDA_RUNTIME_API", &api.addr)

@@ -196,13 +196,27 @@ impl Answer {
         fail_on: Option<Label>,
         incomplete: bool,
     ) {
-        self.findings = findings.len();
-        let mut worst: Option<Label> = None;
+        let mut by: BTreeMap<Label, usize> = BTreeMap::new();
         for f in findings {
-            let l = f.label().unwrap_or(Label::Informational);
-            *self.by_severity.entry(l.as_str()).or_insert(0) += 1;
-            worst = worst.max(Some(l));
+            *by.entry(f.label().unwrap_or(Label::Informational))
+                .or_insert(0) += 1;
         }
+        self.count_labels(&by, fail_on, incomplete);
+    }
+
+    /// [`Answer::count`] from the number of findings of each label (a report converted without
+    /// keeping its findings).
+    pub fn count_labels(
+        &mut self,
+        by: &BTreeMap<Label, usize>,
+        fail_on: Option<Label>,
+        incomplete: bool,
+    ) {
+        self.findings = by.values().sum();
+        for (l, n) in by {
+            *self.by_severity.entry(l.as_str()).or_insert(0) += n;
+        }
+        let worst = by.iter().filter(|(_, n)| **n > 0).map(|(l, _)| *l).max();
         self.gate = match (fail_on, worst) {
             (Some(t), Some(w)) if w >= t => Gate::Fail,
             _ if incomplete => Gate::Incomplete,

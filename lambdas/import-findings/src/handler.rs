@@ -24,14 +24,15 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use asff_core::{Context, Location, PipelineInfo};
+use asff_core::batch::Batcher;
+use asff_core::{AwsSecurityFinding, Context, Label, Location, PipelineInfo};
 use asff_hub::archive::{failed_key, report_name, S3Location, REPORT_TOO_LARGE};
 use asff_hub::error::within;
 use asff_hub::{
     import, lifecycle, raw_key, AccountResolver, Archive, AwsError, FailedFinding, FindingSink,
-    ImportOptions, RawKey, Retry, StateStore, TokenBucket,
+    ImportOptions, ImportReport, RawKey, Retry, StateStore, TokenBucket,
 };
-use asff_parsers::{Conversion, ConvertError, Limits, Tool};
+use asff_parsers::{Conversion, ConvertError, Limits, SinkError, StreamError, Tool};
 use bytes::Bytes;
 use time::OffsetDateTime;
 use tracing::Instrument;
@@ -349,13 +350,20 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
         let ctx = self
             .context(&account, &context, resolved, inv)
             .map_err(|m| Failure::new(answer.clone(), Retry::Permanent, "Configuration", m))?;
-        let conv = self.parse(tool, &bytes, &ctx, &mut answer)?;
+        // without the lifecycle, findings are not kept: the report is read once to check it
+        // whole (all or nothing) and count, and again to import while converting
+        let mode = self.config.lifecycle.with_request(context.dry_run);
+        let streaming = mode == Lifecycle::Off;
+        let conv = self.parse(tool, &bytes, &ctx, &mut answer, !streaming)?;
 
         // 5. import; the full list of what failed goes beside the raw report
-        let mode = self.config.lifecycle.with_request(context.dry_run);
         let mut failed = Vec::new();
-        let mut result =
-            Box::pin(self.import_step(&conv, inv, mode, &mut answer, &mut failed)).await;
+        let mut result = if streaming {
+            Box::pin(self.import_streaming(tool, bytes.clone(), ctx, inv, &mut answer, &mut failed))
+                .await
+        } else {
+            Box::pin(self.import_step(&conv, inv, mode, &mut answer, &mut failed)).await
+        };
         if !failed.is_empty() {
             let written = self
                 .write_failed(&key, &archived, &failed, &metadata, inv)
@@ -409,25 +417,47 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
         Ok(loc.to_string())
     }
 
-    /// Parses the report, all or nothing, and counts what it holds into the answer.
+    /// Parses the report, all or nothing, and counts what it holds into the answer; keeps the
+    /// findings when `collect` (else the conversion's findings are empty).
     fn parse(
         &self,
         tool: Tool,
         bytes: &[u8],
         ctx: &Context,
         answer: &mut Answer,
+        collect: bool,
     ) -> Result<Conversion, Failure> {
         let limits = Limits {
             max_report_bytes: self.config.max_report_bytes,
         };
-        let conv = asff_parsers::convert_limited(
+        let mut findings = Vec::new();
+        let mut labels: BTreeMap<Label, usize> = BTreeMap::new();
+        let mut sink = |f: AwsSecurityFinding| -> Result<(), SinkError> {
+            *labels
+                .entry(f.label().unwrap_or(Label::Informational))
+                .or_insert(0) += 1;
+            if collect {
+                findings.push(f);
+            }
+            Ok(())
+        };
+        let streamed = asff_parsers::stream(
             bytes,
             Some(tool),
             ctx,
             &asff_parsers::Options::default(),
             &limits,
+            &mut sink,
         )
         .map_err(|e| {
+            let e = match e {
+                StreamError::Convert(e) => e,
+                // the sink above never refuses
+                StreamError::Sink(s) => ConvertError::Report(asff_core::ReportError::document(
+                    tool.name(),
+                    format!("internal error: {s}"),
+                )),
+            };
             let error_type = match &e {
                 ConvertError::Report(r) if r.location == Location::Context => "NoScope",
                 _ => "MalformedReport",
@@ -449,6 +479,10 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
                 asff_core::text::without_quoted(&e.to_string()),
             )
         })?;
+        let conv = Conversion {
+            tool: streamed.tool,
+            output: streamed.accounting.into_output(findings),
+        };
         answer.skipped = conv.output.skipped_by_reason();
         answer.warnings = conv.output.warnings.clone();
         if let Some(r) = ctx.scope_report(conv.tool.name(), &conv.output.scopes) {
@@ -457,18 +491,117 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
             answer.warnings.splice(0..0, first);
             answer.scope = Some(r.origin);
         }
-        answer.count(
-            &conv.output.findings,
+        answer.count_labels(
+            &labels,
             self.config.fail_on,
             !conv.output.incomplete.is_empty() && !self.config.allow_incomplete,
         );
         tracing::info!(
-            findings = conv.output.findings.len(),
+            findings = answer.findings,
             skipped = conv.output.skipped.len(),
             records = conv.output.records,
             "report converted"
         );
         Ok(conv)
+    }
+
+    /// Step 5 without the lifecycle: converts the report again and imports its findings while
+    /// they are converted (the conversion on a thread of its own, requests through a bounded
+    /// channel), so that memory stays bounded by the report for any number of findings. The
+    /// report was checked whole before ([`Handler::parse`]).
+    pub async fn import_streaming(
+        &self,
+        tool: Tool,
+        bytes: Bytes,
+        ctx: Context,
+        inv: &Invocation,
+        answer: &mut Answer,
+        all_failed: &mut Vec<FailedFinding>,
+    ) -> Result<(), Failure> {
+        answer.lifecycle = Some(Lifecycle::Off.as_str());
+        let opts = ImportOptions {
+            deadline: inv.deadline,
+            ..self.import_options.clone()
+        };
+        let in_flight = opts.concurrency.max(1);
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<AwsSecurityFinding>>(in_flight);
+        let limits = Limits {
+            max_report_bytes: self.config.max_report_bytes,
+        };
+        let converter = std::thread::Builder::new()
+            .name("convert".into())
+            .spawn(move || convert_into(&bytes, tool, &ctx, &limits, &tx))
+            .map_err(|e| {
+                Failure::new(
+                    answer.clone(),
+                    Retry::Transient,
+                    "Internal",
+                    format!("cannot start the conversion: {e}"),
+                )
+            })?;
+        let mut report = ImportReport::default();
+        let mut pending: Vec<AwsSecurityFinding> = Vec::new();
+        loop {
+            let next = rx.recv().await;
+            let done = next.is_none();
+            pending.extend(next.unwrap_or_default());
+            // a few requests at a time, in flight together
+            if pending.len() >= in_flight * asff_core::batch::MAX_FINDINGS
+                || (done && !pending.is_empty())
+            {
+                let batch = std::mem::take(&mut pending);
+                let r = Box::pin(import(&self.sink, &batch, &self.limiter, &opts)).await;
+                report.imported += r.imported;
+                report.requests += r.requests;
+                report.failed.extend(r.failed);
+                report.errors.extend(r.errors);
+            }
+            if done {
+                break;
+            }
+        }
+        let converted = converter
+            .join()
+            .unwrap_or_else(|_| Err("the conversion panicked".to_string()));
+        answer.imported = report.imported;
+        answer.set_failed(&report.failed);
+        all_failed.clone_from(&report.failed);
+        let sent = report.imported + report.failed.len();
+        if let Err(m) = converted {
+            // cannot happen to a report that converted before; never silent
+            return Err(Failure::new(
+                answer.clone(),
+                Retry::Permanent,
+                "Internal",
+                format!("the second conversion of the report failed after {sent} findings: {m}"),
+            ));
+        }
+        if sent != answer.findings {
+            return Err(Failure::new(
+                answer.clone(),
+                Retry::Permanent,
+                "Internal",
+                format!(
+                    "the report converted to {} findings, then to {sent}",
+                    answer.findings
+                ),
+            ));
+        }
+        tracing::info!(
+            imported = report.imported,
+            requests = report.requests,
+            "imported while converting"
+        );
+        if report.is_complete() {
+            return Ok(());
+        }
+        let f = lifecycle::incomplete(&report, answer.findings, "findings");
+        Err(Failure::new(
+            answer.clone(),
+            f.retry,
+            f.error_type,
+            f.message,
+        ))
     }
 
     /// Step 5: imports the findings of a converted report with the finding lifecycle in
@@ -621,6 +754,40 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
         put("source", Some(&source));
         m
     }
+}
+
+/// Converts a report into requests sent through `tx` (the conversion thread of
+/// [`Handler::import_streaming`]); the error without what the report says.
+fn convert_into(
+    bytes: &[u8],
+    tool: Tool,
+    ctx: &Context,
+    limits: &Limits,
+    tx: &tokio::sync::mpsc::Sender<Vec<AwsSecurityFinding>>,
+) -> Result<(), String> {
+    const STOPPED: &str = "the import stopped taking findings";
+    let mut batcher = Batcher::default();
+    let result = {
+        let mut sink = |f: AwsSecurityFinding| -> Result<(), SinkError> {
+            if let Some(b) = batcher.push(f)? {
+                tx.blocking_send(b).map_err(|_| STOPPED)?;
+            }
+            Ok(())
+        };
+        asff_parsers::stream(
+            bytes,
+            Some(tool),
+            ctx,
+            &asff_parsers::Options::default(),
+            limits,
+            &mut sink,
+        )
+    };
+    result.map_err(|e| asff_core::text::without_quoted(&e.to_string()))?;
+    if let Some(b) = batcher.finish() {
+        tx.blocking_send(b).map_err(|_| STOPPED.to_string())?;
+    }
+    Ok(())
 }
 
 fn aws_failure(answer: Answer, e: AwsError) -> Failure {

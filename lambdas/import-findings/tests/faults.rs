@@ -459,3 +459,47 @@ async fn control_characters_never_reach_identifiers() {
     }
     assert_eq!(escaped, a.imported, "the image scope, escaped");
 }
+
+/// Issue 17: without the lifecycle, findings are imported while the report is converted (read
+/// whole first, so that a malformed report still imports nothing), in ceil(N/100) requests.
+#[tokio::test]
+async fn without_the_lifecycle_findings_are_imported_while_converting() {
+    let env = Env::start().await;
+    let proxy = FaultProxy::start(&env.moto.endpoint);
+    let report = many_findings(31);
+    let expected = expected_ids(tool("phpstan"), &report);
+    let h = env
+        .handler_via(&proxy.endpoint, env.config(&[("LIFECYCLE", "off")]))
+        .await;
+    let a = h
+        .handle(
+            &payload(Some("PHPStan"), &report, "b:1"),
+            &Invocation::now("r1"),
+        )
+        .await
+        .expect("imported");
+    assert_eq!((a.imported, a.findings), (expected.len(), expected.len()));
+    assert_eq!(a.lifecycle, Some("off"));
+    assert_eq!(a.by_severity.values().sum::<usize>(), expected.len());
+    let calls = proxy
+        .seen()
+        .iter()
+        .filter(|s| s.path.contains("/findings/import"))
+        .count();
+    assert_eq!(calls, expected.len().div_ceil(100));
+    assert_eq!(sorted_ids(&env.findings().await), expected);
+
+    // the same report cut short: nothing imported, though its first findings converted
+    proxy.forget();
+    let cut = &report[..report.len() * 2 / 3];
+    let f = h
+        .handle(
+            &payload_as_string(Some("PHPStan"), cut, "b:2"),
+            &Invocation::now("r2"),
+        )
+        .await
+        .expect_err("malformed");
+    assert_eq!(f.error_type(), "Permanent.MalformedReport");
+    assert_eq!(f.answer.imported, 0);
+    assert!(!proxy.seen().iter().any(|s| s.path.contains("/findings/import")));
+}

@@ -501,5 +501,8 @@ async fn without_the_lifecycle_findings_are_imported_while_converting() {
         .expect_err("malformed");
     assert_eq!(f.error_type(), "Permanent.MalformedReport");
     assert_eq!(f.answer.imported, 0);
-    assert!(!proxy.seen().iter().any(|s| s.path.contains("/findings/import")));
+    assert!(!proxy
+        .seen()
+        .iter()
+        .any(|s| s.path.contains("/findings/import")));
 }

@@ -13,6 +13,9 @@ use crate::error::{is_transient_finding_code, within, AwsError, Retry};
 use crate::rate::{Backoff, TokenBucket};
 use crate::sink::{FailedFinding, FindingSink};
 
+/// The call the import makes.
+const OPERATION: &str = "SecurityHub.BatchImportFindings";
+
 /// The `ErrorCode` of a finding that was sent but that Security Hub's answer neither counted
 /// for certain nor listed as failed (a `SuccessCount` short of the batch).
 pub const UNCONFIRMED: &str = "Unconfirmed";
@@ -157,7 +160,7 @@ async fn import_batch<S: FindingSink>(
     let max_attempts = opts.max_attempts.max(1);
     loop {
         if opts.deadline.is_some_and(|d| Instant::now() >= d) {
-            let e = deadline_error();
+            let e = AwsError::deadline(OPERATION);
             out.failed.extend(pending.iter().map(|f| failed(&f.id, &e)));
             out.errors.push(e);
             return out;
@@ -170,18 +173,13 @@ async fn import_batch<S: FindingSink>(
             }
         };
         if !acquired {
-            let e = deadline_error();
+            let e = AwsError::deadline(OPERATION);
             out.failed.extend(pending.iter().map(|f| failed(&f.id, &e)));
             out.errors.push(e);
             return out;
         }
         out.requests += 1;
-        let result = within(
-            opts.deadline,
-            "SecurityHub.BatchImportFindings",
-            Box::pin(sink.import(&pending)),
-        )
-        .await;
+        let result = within(opts.deadline, OPERATION, Box::pin(sink.import(&pending))).await;
         attempt += 1;
         let can_retry = attempt < max_attempts;
         match result {
@@ -258,7 +256,7 @@ async fn import_batch<S: FindingSink>(
             Err(e) if e.is_transient() && can_retry => {
                 tracing::info!(error = %e, attempt, "retrying BatchImportFindings");
                 if !wait(opts, attempt).await {
-                    let d = deadline_error();
+                    let d = AwsError::deadline(OPERATION);
                     out.failed.extend(pending.iter().map(|f| failed(&f.id, &e)));
                     out.errors.push(AwsError {
                         message: format!("{}; last error: {}", d.message, e),
@@ -275,15 +273,6 @@ async fn import_batch<S: FindingSink>(
             }
         }
     }
-}
-
-fn deadline_error() -> AwsError {
-    AwsError::new(
-        Retry::Transient,
-        "SecurityHub.BatchImportFindings",
-        "DeadlineExceeded",
-        "the invocation is about to time out; no more calls",
-    )
 }
 
 /// Sleeps the backoff before retry `attempt`; false when that would pass the deadline.

@@ -7,7 +7,7 @@
 //!    on its content, so that a report that cannot be imported stays there for inspection;
 //! 4. **parse**, all or nothing: a malformed report (or one of unknown format) imports
 //!    nothing and fails with a permanent error;
-//! 5. **import** ([`Handler::import_step`]) with the finding lifecycle
+//! 5. **import** with the finding lifecycle
 //!    ([`asff_hub::lifecycle`]: load each scope's state, import the current findings with
 //!    their first-seen times, then — only after a complete import — the ARCHIVED records of
 //!    what the report no longer has, then — only after that too — write the state
@@ -210,6 +210,13 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
                     Ok(total)
                 }
             }
+        }
+    }
+
+    /// The conversion's limits: `MAX_REPORT_BYTES`.
+    fn limits(&self) -> Limits {
+        Limits {
+            max_report_bytes: self.config.max_report_bytes,
         }
     }
 
@@ -427,9 +434,7 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
         answer: &mut Answer,
         collect: bool,
     ) -> Result<Conversion, Failure> {
-        let limits = Limits {
-            max_report_bytes: self.config.max_report_bytes,
-        };
+        let limits = self.limits();
         let mut findings = Vec::new();
         let mut labels: BTreeMap<Label, usize> = BTreeMap::new();
         let mut sink = |f: AwsSecurityFinding| -> Result<(), SinkError> {
@@ -525,9 +530,7 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
         };
         let in_flight = opts.concurrency.max(1);
         let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<AwsSecurityFinding>>(in_flight);
-        let limits = Limits {
-            max_report_bytes: self.config.max_report_bytes,
-        };
+        let limits = self.limits();
         let converter = std::thread::Builder::new()
             .name("convert".into())
             .spawn(move || convert_into(&bytes, tool, &ctx, &limits, &tx))
@@ -604,9 +607,10 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
         ))
     }
 
-    /// Step 5: imports the findings of a converted report with the finding lifecycle in
-    /// `mode`, and records the outcome in the answer.
-    pub async fn import_step(
+    /// Step 5 with the finding lifecycle (`mode` on or a dry run; without it the findings go
+    /// through [`Handler::import_streaming`]): imports the findings of a converted report and
+    /// records the outcome in the answer.
+    async fn import_step(
         &self,
         conv: &Conversion,
         inv: &Invocation,
@@ -619,24 +623,6 @@ impl<A: Archive, S: FindingSink, R: AccountResolver, T: StateStore> Handler<A, S
             ..self.import_options.clone()
         };
         let findings = &conv.output.findings;
-        if mode == Lifecycle::Off {
-            answer.lifecycle = Some(mode.as_str());
-            let report = Box::pin(import(&self.sink, findings, &self.limiter, &opts)).await;
-            answer.imported = report.imported;
-            answer.set_failed(&report.failed);
-            all_failed.clone_from(&report.failed);
-            if report.is_complete() {
-                return Ok(());
-            }
-            let f = lifecycle::incomplete(&report, findings.len(), "findings");
-            return Err(Failure::new(
-                answer.clone(),
-                f.retry,
-                f.error_type,
-                f.message,
-            ));
-        }
-
         let mut notes = Vec::new();
         if conv.output.scopes.is_empty() {
             tracing::warn!(
